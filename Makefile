@@ -1,0 +1,71 @@
+# The single entry point: `make build` then `make test` (see README.md).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+DBT := $(BIN)/dbt
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export LOYALTY_DB_PATH ?= warehouse.duckdb
+
+DEMO_CUSTOMERS ?= 20000
+DEMO_SEED ?= 42
+# `make test` builds a small demo set of its own, apart from your warehouse
+CI_DIR := target/ci
+CI_CUSTOMERS ?= 3000
+
+.PHONY: build install generate test test-python test-dbt lint docs clean distclean
+
+## build: install (once), generate the demo data if no raw data is configured, dbt build
+build: install
+	@if [ -z "$${LOYALTY_RAW_DIR:-}" ] && ! ls data/raw/customers.* >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory generate; \
+	fi
+	$(DBT) build
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+## generate: write the demo data set (20,000 customers, three years) to data/raw
+generate: install
+	$(BIN)/loyalty generate --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --out data/raw
+
+## test: everything CI checks
+test: test-python test-dbt lint
+
+test-python: install
+	$(BIN)/pytest
+
+# dbt build (seeds, models, data tests, unit tests) on a small generated data set
+test-dbt: install
+	$(BIN)/loyalty generate --customers $(CI_CUSTOMERS) --seed 7 --out $(CI_DIR)/raw
+	rm -f $(CI_DIR)/warehouse.duckdb
+	LOYALTY_RAW_DIR=$(CI_DIR)/raw LOYALTY_DB_PATH=$(CI_DIR)/warehouse.duckdb $(DBT) build
+
+## lint: sqlfluff (dbt templater, DuckDB dialect) and ruff
+lint: install
+	mkdir -p target
+	LOYALTY_DB_PATH=target/lint.duckdb $(BIN)/sqlfluff lint models macros tests analyses
+	$(BIN)/ruff check loyalty_warehouse tests_python
+	$(BIN)/ruff format --check loyalty_warehouse tests_python
+
+## docs: dbt docs (target/index.html) for the warehouse built by `make build`
+docs: install
+	$(DBT) docs generate
+	@echo "open target/index.html, or run: $(DBT) docs serve"
+
+## clean: remove build output, generated data and the warehouse (keeps .venv)
+clean:
+	rm -rf target logs data/raw $(LOYALTY_DB_PATH) $(LOYALTY_DB_PATH).wal
+
+## distclean: clean, and remove the virtual environment
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,93 @@
+"""The raw-data contract (SPEC.md section 2), as data.
+
+dbt enforces it at run start (macros/staging/register_raw_sources.sql reads the same
+facts from `dbt_project.yml` vars); this module is the Python view of it, used by the
+generator and the tests. Keep the two in step: tests_python/test_contract.py checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ORDER_STATUSES = ("completed", "cancelled", "refunded", "pending")
+SURVEY_SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+
+
+@dataclass(frozen=True)
+class RawTable:
+    name: str
+    id_column: str
+    required: bool
+    required_columns: tuple[str, ...]
+    optional_columns: tuple[str, ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required_columns + self.optional_columns
+
+
+RAW_TABLES: dict[str, RawTable] = {
+    t.name: t
+    for t in (
+        RawTable(
+            "customers",
+            "customer_id",
+            True,
+            ("customer_id", "signed_up_at"),
+            ("email", "country_code", "acquisition_channel", "referred_by_customer_id"),
+        ),
+        RawTable(
+            "orders",
+            "order_id",
+            True,
+            ("order_id", "customer_id", "ordered_at", "status", "revenue"),
+            ("cost",),
+        ),
+        RawTable(
+            "survey_responses",
+            "response_id",
+            False,
+            ("response_id", "survey_type", "score", "responded_at"),
+            ("customer_id", "comment"),
+        ),
+        RawTable(
+            "referral_offers",
+            "offer_id",
+            False,
+            ("offer_id", "customer_id", "offered_at"),
+            ("shared_at",),
+        ),
+    )
+}
+
+# Every reason staging can give, per table, in the order they are reported.
+QUARANTINE_REASONS: dict[str, tuple[str, ...]] = {
+    "customers": ("missing_id", "duplicate_id", "invalid_timestamp", "future_timestamp"),
+    "orders": (
+        "missing_id",
+        "duplicate_id",
+        "unknown_customer",
+        "invalid_timestamp",
+        "future_timestamp",
+        "invalid_status",
+        "invalid_amount",
+        "negative_amount",
+    ),
+    "survey_responses": (
+        "missing_id",
+        "duplicate_id",
+        "unknown_customer",
+        "invalid_timestamp",
+        "future_timestamp",
+        "unknown_survey_type",
+        "invalid_score",
+    ),
+    "referral_offers": (
+        "missing_id",
+        "duplicate_id",
+        "unknown_customer",
+        "invalid_timestamp",
+        "future_timestamp",
+        "shared_before_offered",
+    ),
+}

@@ -1,0 +1,19 @@
+{#- Every problem of a raw row in one text, null when the row is clean.
+    checks: a list of [reason, condition] pairs; reasons are reported in that order,
+    comma separated, so a row with several problems is quarantined once with all of
+    them. -#}
+{% macro quarantine_reasons(checks) -%}
+    nullif(concat_ws(
+        ', ',
+        {%- for reason, condition in checks %}
+        case when {{ condition }} then '{{ reason }}' end
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    ), '')
+{%- endmacro %}
+
+
+{#- True when a timestamp lies after the as-of date plus one day. -#}
+{% macro is_future(timestamp_column) -%}
+    cast({{ timestamp_column }} as date) > {{ dbt.dateadd('day', 1, as_of_date()) }}
+{%- endmacro %}

@@ -1,0 +1,30 @@
+{#- The share of a raw table's rows sent to quarantine stays at or below the var
+    quarantine_<level>_share (level: warn or error). Give the warn level
+    `severity: warn` so dirty data warns first and fails only above the error
+    share. Returns one row (the counts and share) when the share is too high. -#}
+{% test quarantine_share_below(model, source_table, level) %}
+
+{%- set max_share = var('quarantine_' ~ level ~ '_share') %}
+
+with read_rows as (
+    select count(*) as row_count from {{ model }}
+),
+
+quarantined as (
+    select count(*) as row_count
+    from {{ ref('quarantined_rows') }}
+    where source_table = '{{ source_table }}'
+)
+
+select
+    read_rows.row_count as rows_read,
+    quarantined.row_count as rows_quarantined,
+    quarantined.row_count * 1.0 / read_rows.row_count as quarantined_share,
+    {{ max_share }} as max_share
+from read_rows
+cross join quarantined
+where
+    read_rows.row_count > 0
+    and quarantined.row_count * 1.0 / read_rows.row_count > {{ max_share }}
+
+{% endtest %}

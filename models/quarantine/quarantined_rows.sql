@@ -1,0 +1,40 @@
+{#- Every raw row staging refused, once, with all its reasons. -#}
+
+{%- set sources = [
+    ['customers', 'base_raw__customers', 'customer_id'],
+    ['orders', 'base_raw__orders', 'order_id'],
+    ['survey_responses', 'base_raw__survey_responses', 'response_id'],
+    ['referral_offers', 'base_raw__referral_offers', 'offer_id'],
+] %}
+
+with
+{%- for source_table, base_model, id_column in sources %}
+{{ source_table }} as (
+    select
+        '{{ source_table }}' as source_table,
+        {{ id_column }} as record_id,
+        source_row_number,
+        quarantine_reason as reason,
+        raw_record
+    from {{ ref(base_model) }}
+    where quarantine_reason is not null
+),
+{% endfor %}
+unioned as (
+    {%- for source_table, _, _ in sources %}
+    select * from {{ source_table }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+final as (
+    select
+        *,
+        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp)
+            as detected_at
+    from unioned
+)
+
+select * from final

@@ -1,0 +1,44 @@
+{#- Raw customers, typed, each row with every problem it has (or none). -#}
+
+with source as (
+    select * from {{ source('raw', 'customers') }}
+),
+
+typed as (
+    select
+        source_row_number,
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ clean_text('email') }} as email,
+        upper({{ clean_text('country_code') }}) as country_code,
+        lower({{ clean_text('acquisition_channel') }}) as acquisition_channel,
+        {{ clean_text('referred_by_customer_id') }} as referred_by_customer_id,
+        {{ parse_timestamp('signed_up_at') }} as signed_up_at,
+        raw_record
+    from source
+),
+
+numbered as (
+    select
+        *,
+        row_number() over (
+            partition by customer_id order by source_row_number
+        ) as id_occurrence
+    from typed
+)
+
+select
+    source_row_number,
+    customer_id,
+    email,
+    country_code,
+    acquisition_channel,
+    referred_by_customer_id,
+    signed_up_at,
+    raw_record,
+    {{ quarantine_reasons([
+        ['missing_id', 'customer_id is null'],
+        ['duplicate_id', 'customer_id is not null and id_occurrence > 1'],
+        ['invalid_timestamp', 'signed_up_at is null'],
+        ['future_timestamp', is_future('signed_up_at')],
+    ]) }} as quarantine_reason
+from numbered

@@ -1,0 +1,68 @@
+{#- Raw survey answers, typed, each row with every problem it has (or none). -#}
+
+with source as (
+    select * from {{ source('raw', 'survey_responses') }}
+),
+
+customers as (
+    select customer_id from {{ ref('stg_raw__customers') }}
+),
+
+survey_types as (
+    select * from {{ ref('survey_types') }}
+),
+
+typed as (
+    select
+        source_row_number,
+        {{ clean_text('response_id') }} as response_id,
+        {{ clean_text('customer_id') }} as customer_id,
+        lower({{ clean_text('survey_type') }}) as survey_type,
+        {{ clean_text('comment') }} as comment,
+        {{ try_cast(clean_text('score'), 'decimal(18, 4)') }} as score_number,
+        {{ parse_timestamp('responded_at') }} as responded_at,
+        raw_record
+    from source
+),
+
+checked as (
+    select
+        typed.*,
+        survey_types.min_score,
+        survey_types.max_score,
+        survey_types.survey_type is not null as is_known_survey_type,
+        typed.customer_id is null
+        or customers.customer_id is not null as is_known_or_anonymous,
+        row_number() over (
+            partition by typed.response_id order by typed.source_row_number
+        ) as id_occurrence
+    from typed
+    left join customers on typed.customer_id = customers.customer_id
+    left join survey_types on typed.survey_type = survey_types.survey_type
+)
+
+select
+    source_row_number,
+    response_id,
+    customer_id,
+    survey_type,
+    comment,
+    cast(
+        case when score_number = round(score_number) then score_number end
+        as integer
+    ) as score,
+    responded_at,
+    raw_record,
+    {{ quarantine_reasons([
+        ['missing_id', 'response_id is null'],
+        ['duplicate_id', 'response_id is not null and id_occurrence > 1'],
+        ['unknown_customer', 'not is_known_or_anonymous'],
+        ['invalid_timestamp', 'responded_at is null'],
+        ['future_timestamp', is_future('responded_at')],
+        ['unknown_survey_type', 'not is_known_survey_type'],
+        ['invalid_score',
+            'is_known_survey_type and (score_number is null'
+            ~ ' or score_number != round(score_number)'
+            ~ ' or score_number not between min_score and max_score)'],
+    ]) }} as quarantine_reason
+from checked

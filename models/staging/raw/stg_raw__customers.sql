@@ -1,0 +1,17 @@
+with base as (
+    select * from {{ ref('base_raw__customers') }}
+),
+
+final as (
+    select
+        customer_id,
+        referred_by_customer_id,
+        email,
+        country_code,
+        acquisition_channel,
+        signed_up_at
+    from base
+    where quarantine_reason is null
+)
+
+select * from final

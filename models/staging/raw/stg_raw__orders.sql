@@ -1,0 +1,24 @@
+with base as (
+    select * from {{ ref('base_raw__orders') }}
+),
+
+statuses as (
+    select * from {{ ref('order_statuses') }}
+),
+
+final as (
+    select
+        base.order_id,
+        base.customer_id,
+        base.status,
+        base.revenue,
+        base.cost,
+        statuses.is_purchase,
+        base.ordered_at,
+        cast(base.ordered_at as date) as ordered_date
+    from base
+    inner join statuses on base.status = statuses.status
+    where base.quarantine_reason is null
+)
+
+select * from final

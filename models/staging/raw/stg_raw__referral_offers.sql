@@ -1,0 +1,16 @@
+with base as (
+    select * from {{ ref('base_raw__referral_offers') }}
+),
+
+final as (
+    select
+        offer_id,
+        customer_id,
+        shared_at is not null as is_shared,
+        offered_at,
+        shared_at
+    from base
+    where quarantine_reason is null
+)
+
+select * from final

@@ -1,0 +1,57 @@
+"""Shared helpers: run dbt against a temporary DuckDB file on a given raw folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+DBT = str(Path(sys.executable).with_name("dbt"))
+
+
+@dataclass
+class DbtResult:
+    returncode: int
+    output: str
+    db_path: Path
+
+    def query(self, sql: str) -> list[tuple]:
+        with duckdb.connect(str(self.db_path), read_only=True) as con:
+            return con.execute(sql).fetchall()
+
+
+def run_dbt(raw_dir: Path, db_path: Path, *args: str, vars_: str | None = None) -> DbtResult:
+    env = {
+        **os.environ,
+        "LOYALTY_RAW_DIR": str(raw_dir),
+        "LOYALTY_DB_PATH": str(db_path),
+        "DBT_PROFILES_DIR": str(ROOT),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_USE_COLORS": "false",
+        # each run parses afresh: partial parsing state is keyed to one env
+        "DBT_PARTIAL_PARSE": "false",
+        "DBT_TARGET_PATH": str(db_path.parent / "target"),
+        "DBT_LOG_PATH": str(db_path.parent / "logs"),
+    }
+    cmd = [DBT, "build", "--project-dir", str(ROOT), *args]
+    if vars_:
+        cmd += ["--vars", vars_]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT)
+    return DbtResult(proc.returncode, proc.stdout + proc.stderr, db_path)
+
+
+@pytest.fixture
+def dbt_build(tmp_path):
+    """Call as dbt_build(raw_dir, *dbt_args, vars_=...)."""
+
+    def _build(raw_dir: Path, *args: str, vars_: str | None = None) -> DbtResult:
+        return run_dbt(raw_dir, tmp_path / "warehouse.duckdb", *args, vars_=vars_)
+
+    return _build

@@ -1,0 +1,29 @@
+"""The raw-data contract is written twice (dbt vars, Python): keep them equal."""
+
+from __future__ import annotations
+
+import yaml
+
+from conftest import ROOT
+from loyalty_warehouse.contract import RAW_TABLES
+
+
+def test_dbt_vars_match_python_contract():
+    project = yaml.safe_load((ROOT / "dbt_project.yml").read_text())
+    tables = project["vars"]["raw_tables"]
+    assert set(tables) == set(RAW_TABLES)
+    for name, spec in RAW_TABLES.items():
+        assert tables[name]["required"] == spec.required
+        assert tuple(tables[name]["required_columns"]) == spec.required_columns
+        assert tuple(tables[name]["optional_columns"]) == spec.optional_columns
+
+
+def test_cli_help_explains_generate():
+    from typer.testing import CliRunner
+
+    from loyalty_warehouse.cli import app
+
+    result = CliRunner().invoke(app, ["generate", "--help"])
+    assert result.exit_code == 0
+    for option in ("--customers", "--seed", "--out", "--format", "--dirty"):
+        assert option in result.output

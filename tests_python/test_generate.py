@@ -1,0 +1,162 @@
+"""The demo data generator: determinism, and the shares and behaviours it promises."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from loyalty_warehouse import generate as g
+from loyalty_warehouse.contract import RAW_TABLES
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return g.generate(g.GeneratorConfig(customers=20_000, seed=11))
+
+
+def test_same_seed_same_data_other_seed_other_data():
+    a = g.generate(g.GeneratorConfig(customers=1_500, seed=3))
+    b = g.generate(g.GeneratorConfig(customers=1_500, seed=3))
+    c = g.generate(g.GeneratorConfig(customers=1_500, seed=4))
+    for name in a.tables:
+        assert a.tables[name].equals(b.tables[name]), name
+    assert not a.tables["orders"].equals(c.tables["orders"])
+
+
+def test_tables_follow_the_raw_contract(demo):
+    for name, spec in RAW_TABLES.items():
+        assert sorted(demo.tables[name].column_names) == sorted(spec.columns), name
+    customers = demo.tables["customers"]
+    assert customers.num_rows == 20_000
+    assert pc.count_distinct(customers["customer_id"]).as_py() == 20_000
+    orders = demo.tables["orders"]
+    assert pc.count_distinct(orders["order_id"]).as_py() == orders.num_rows
+    ids = set(customers["customer_id"].to_pylist())
+    assert set(orders["customer_id"].to_pylist()) <= ids
+    assert pc.min(orders["revenue"]).as_py() >= 0
+    end = np.datetime64(g.DEFAULT_END_DATE) + np.timedelta64(1, "D")
+    assert orders["ordered_at"].to_numpy().max() < end
+
+
+def test_about_a_third_of_signups_never_buy(demo):
+    orders = demo.tables["orders"]
+    completed = pc.equal(orders["status"], "completed")
+    buyers = set(orders.filter(completed)["customer_id"].to_pylist())
+    prospect_share = 1 - len(buyers) / demo.tables["customers"].num_rows
+    # 1/3 by design, plus the few whose first purchase would fall after the end date;
+    # binomial sd at n = 20,000 is 0.0033
+    assert 1 - g.PURCHASER_SHARE - 0.005 < prospect_share < 1 - g.PURCHASER_SHARE + 0.02
+
+
+def test_status_shares(demo):
+    status = demo.tables["orders"]["status"].to_numpy(zero_copy_only=False)
+    shares = {s: float(np.mean(status == s)) for s in ("completed", "cancelled", "refunded")}
+    # per transaction: 1 + split share completed orders, about EXTRA_ORDER_SHARE extras
+    expected_completed = (1 + g.SPLIT_ORDER_SHARE) / (1 + g.SPLIT_ORDER_SHARE + g.EXTRA_ORDER_SHARE)
+    assert shares["completed"] == pytest.approx(expected_completed, abs=0.01)
+    non_completed = 1 - shares["completed"]
+    assert shares["refunded"] / non_completed == pytest.approx(g.REFUNDED_SHARE_OF_EXTRA, abs=0.04)
+    pending = status == "pending"
+    assert 0 < pending.sum() < 0.01 * status.size  # only in the last days
+    dates = demo.tables["orders"]["ordered_at"].to_numpy()[pending]
+    assert dates.min() >= np.datetime64(g.DEFAULT_END_DATE) - np.timedelta64(g.PENDING_DAYS, "D")
+
+
+def test_channel_shares(demo):
+    channel = demo.tables["customers"]["acquisition_channel"].to_numpy(zero_copy_only=False)
+    for name, share in demo.truth["channel_shares"].items():
+        assert np.mean(channel == name) == pytest.approx(share, abs=0.01), name
+
+
+def test_referred_customers_sign_up_after_their_referrer_shared(demo):
+    customers = demo.tables["customers"].to_pandas()
+    offers = demo.tables["referral_offers"].to_pandas()
+    referred = customers[customers["referred_by_customer_id"].notna()]
+    assert len(referred) == round(g.REFERRED_SHARE * 20_000)
+    assert (referred["acquisition_channel"] == "referral").all()
+    first_share = offers.dropna(subset=["shared_at"]).groupby("customer_id")["shared_at"].min()
+    shared = referred["referred_by_customer_id"].map(first_share)
+    assert shared.notna().all()
+    assert (referred["signed_up_at"] >= shared).all()
+
+
+def test_offers_go_to_repeat_buyers_and_satisfied_customers_share_more(demo):
+    orders = demo.tables["orders"].to_pandas()
+    purchases = orders[orders["status"] == "completed"].groupby("customer_id").size()
+    offers = demo.tables["referral_offers"].to_pandas()
+    assert (offers["customer_id"].map(purchases) >= 2).all()
+    surveys = demo.tables["survey_responses"].to_pandas()
+    nps = surveys[(surveys["survey_type"] == "nps") & surveys["customer_id"].notna()]
+    mean_nps = nps.groupby("customer_id")["score"].mean()
+    share_rate = offers.assign(shared=offers["shared_at"].notna()).groupby("customer_id")["shared"].mean()
+    both = share_rate.to_frame().join(mean_nps, how="inner")
+    promoters = both[both["score"] >= 9]["shared"].mean()
+    detractors = both[both["score"] <= 6]["shared"].mean()
+    assert promoters > 2 * detractors
+
+
+def test_purchases_peak_in_december(demo):
+    orders = demo.tables["orders"]
+    months = orders["ordered_at"].to_numpy().astype("datetime64[M]")
+    last_year = months >= np.datetime64("2025-01")
+    counts = {m: int(np.sum(months[last_year] == np.datetime64(f"2025-{m:02d}"))) for m in (6, 12)}
+    assert counts[12] > 1.3 * counts[6]
+
+
+def test_bg_nbd_simulation_limits():
+    """Checks of simulate_bg_nbd against the process it claims to simulate."""
+    rng = np.random.default_rng(0)
+    n = 200_000
+    lam, horizon = np.full(n, 0.5), np.full(n, 20.0)
+    # p = 0: nobody drops out, counts are Poisson(lam * horizon) with mean 10
+    _, frac, counts = g.simulate_bg_nbd(rng, lam, np.zeros(n), horizon)
+    assert counts.mean() == pytest.approx(10.0, abs=0.05)
+    assert counts.var() == pytest.approx(10.0, rel=0.03)
+    # ... and the purchase times are uniform over the horizon
+    assert frac.mean() == pytest.approx(0.5, abs=0.005)
+    assert ((0 < frac) & (frac < 1)).all()
+    # p = 1: everybody drops out after the first repeat purchase
+    _, _, counts = g.simulate_bg_nbd(rng, lam, np.ones(n), horizon)
+    assert counts.max() == 1
+    assert counts.mean() == pytest.approx(1 - np.exp(-10), abs=0.001)
+    # p = 0.2: at most Geometric(0.2) purchases; with a huge rate, exactly that
+    _, _, counts = g.simulate_bg_nbd(rng, np.full(n, 100.0), np.full(n, 0.2), horizon)
+    assert counts.mean() == pytest.approx(1 / 0.2, rel=0.02)
+
+
+def test_dropout_probability_keeps_its_beta_marginal_and_follows_satisfaction():
+    rng = np.random.default_rng(1)
+    satisfaction = rng.standard_normal(200_000)
+    p = g._beta_from_copula(rng, 0.6, 7.0, satisfaction, g.SATISFACTION_DROPOUT_CORRELATION)
+    assert p.mean() == pytest.approx(0.6 / 7.6, rel=0.02)
+    assert p.var() == pytest.approx(0.6 * 7.0 / (7.6**2 * 8.6), rel=0.05)
+    assert np.corrcoef(satisfaction, p)[0, 1] < -0.3
+
+
+@pytest.mark.parametrize("file_format", ["parquet", "csv"])
+def test_write_both_formats_and_truth(tmp_path, file_format):
+    data = g.generate(g.GeneratorConfig(customers=500, seed=5))
+    paths = g.write(data, tmp_path, file_format)
+    assert {p.name for p in paths} == {f"{t}.{file_format}" for t in RAW_TABLES}
+    truth = (tmp_path / "truth.json").read_text()
+    assert '"bg_nbd"' in truth and '"gamma_gamma"' in truth
+    if file_format == "parquet":
+        assert pq.read_table(tmp_path / "orders.parquet").num_rows == data.tables["orders"].num_rows
+    else:
+        lines = (tmp_path / "orders.csv").read_text().count("\n")
+        assert lines == data.tables["orders"].num_rows + 1
+
+
+def test_dirty_injects_each_reason_at_the_rate(tmp_path):
+    data = g.generate(g.GeneratorConfig(customers=4_000, seed=9, dirty_rate=0.02))
+    counts = data.truth["dirty_counts"]
+    for table, reasons in counts.items():
+        clean_rows = data.tables[table].num_rows - reasons["duplicate_id"]
+        for reason, k in reasons.items():
+            assert k == round(0.02 * clean_rows), (table, reason)
+    assert set(counts["orders"]) == {
+        "missing_id", "duplicate_id", "unknown_customer", "invalid_timestamp",
+        "future_timestamp", "invalid_status", "invalid_amount", "negative_amount",
+    }  # fmt: skip

@@ -38,7 +38,9 @@ def generate(
         FileFormat.parquet, "--format", help="File format of the raw tables."
     ),
     dirty: float = typer.Option(
-        0.0, min=0.0, max=0.2,
+        0.0,
+        min=0.0,
+        max=0.2,
         help="Inject every quarantine reason into about this share of each table's rows "
         "and write dirty_manifest.csv listing them.",
     ),
@@ -52,7 +54,8 @@ def generate(
     and spend follows Gamma-Gamma; both are written to truth.json beside the data so
     the fitted models can be checked against them.
     """
-    from loyalty_warehouse.generate import GeneratorConfig, generate as run, write
+    from loyalty_warehouse.generate import GeneratorConfig, write
+    from loyalty_warehouse.generate import generate as run
 
     cfg = GeneratorConfig(
         customers=customers,

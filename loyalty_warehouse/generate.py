@@ -276,8 +276,9 @@ def _simulate_cohort(rng, cfg: GeneratorConfig, clock: SeasonalClock, signup, ch
     tx_time = np.concatenate((first[buyers], repeat_time))
     tx_repeat = np.concatenate((np.zeros(buyers.size, dtype=np.int64), repeat_index))
     tx_revenue = np.round(rng.gamma(gg["p"], 1.0 / nu[tx_owner]), 2)
-    return Cohort(signup, channel, satisfaction, nu, purchaser, tx_owner, tx_time, tx_repeat,
-                  tx_revenue)
+    return Cohort(
+        signup, channel, satisfaction, nu, purchaser, tx_owner, tx_time, tx_repeat, tx_revenue
+    )
 
 
 def _signup_days(rng, cfg: GeneratorConfig, n: int) -> np.ndarray:
@@ -294,11 +295,15 @@ def _signup_days(rng, cfg: GeneratorConfig, n: int) -> np.ndarray:
 def _concat_cohorts(a: Cohort, b: Cohort) -> Cohort:
     shift = len(a.signup)
     return Cohort(
-        *(np.concatenate((getattr(a, f), getattr(b, f))) for f in
-          ("signup", "channel", "satisfaction", "nu", "purchaser")),
+        *(
+            np.concatenate((getattr(a, f), getattr(b, f)))
+            for f in ("signup", "channel", "satisfaction", "nu", "purchaser")
+        ),
         np.concatenate((a.tx_owner, b.tx_owner + shift)),
-        *(np.concatenate((getattr(a, f), getattr(b, f))) for f in
-          ("tx_time", "tx_repeat", "tx_revenue")),
+        *(
+            np.concatenate((getattr(a, f), getattr(b, f)))
+            for f in ("tx_time", "tx_repeat", "tx_revenue")
+        ),
     )
 
 
@@ -368,9 +373,7 @@ def generate(cfg: GeneratorConfig, progress: Progress = _noop) -> GeneratedData:
         (np.full(brings.size, CHANNELS.index("referral")), np.zeros(n_fill, dtype=np.int64))
     )
     referred = _simulate_cohort(rng, cfg, clock, signup2, channel2)
-    referrer = np.concatenate(
-        (np.full(n_base, -1), offers["owner"][brings] , np.full(n_fill, -1))
-    )
+    referrer = np.concatenate((np.full(n_base, -1), offers["owner"][brings], np.full(n_fill, -1)))
     offers2 = _offers(rng, referred, end)
     everyone = _concat_cohorts(base, referred)
     offers2["owner"] = offers2["owner"] + n_base
@@ -463,8 +466,16 @@ def _surveys(rng, c: Cohort, end: float) -> dict[str, np.ndarray]:
     band = np.where(score >= 9, 2, np.where(score >= 7, 1, 0))
     band = np.where(kind == 0, band, np.where(score >= 4, 2, np.where(score >= 3, 1, 0)))
     pick = rng.integers(0, 4, owner.size)
-    return {"owner": owner, "time": time, "kind": kind, "score": score,
-            "anonymous": anonymous, "with_comment": with_comment, "band": band, "pick": pick}
+    return {
+        "owner": owner,
+        "time": time,
+        "kind": kind,
+        "score": score,
+        "anonymous": anonymous,
+        "with_comment": with_comment,
+        "band": band,
+        "pick": pick,
+    }
 
 
 def _tables(rng, cfg, c: Cohort, referrer, orders, surveys, offers):
@@ -481,29 +492,34 @@ def _tables(rng, cfg, c: Cohort, referrer, orders, surveys, offers):
     country_codes = np.array(list(COUNTRY_SHARES))
     country = country_codes[rng.choice(len(COUNTRY_SHARES), n, p=list(COUNTRY_SHARES.values()))]
     has_email = rng.random(n) < EMAIL_SHARE
-    emails = _with_mask(_ids("customer", np.arange(1, n + 1), width, "@example.com"),
-                        has_email[order_by_signup])
+    emails = _with_mask(
+        _ids("customer", np.arange(1, n + 1), width, "@example.com"), has_email[order_by_signup]
+    )
     ref = referrer[order_by_signup]
     referred_by = _with_mask(cid(np.maximum(ref, 0)), ref >= 0)
-    customers = pa.table({
-        "customer_id": cust_ids,
-        "signed_up_at": _timestamps(cfg.start_date, c.signup[order_by_signup]),
-        "email": emails,
-        "country_code": pa.array(country[order_by_signup]),
-        "acquisition_channel": pa.array(np.array(CHANNELS)[c.channel[order_by_signup]]),
-        "referred_by_customer_id": referred_by,
-    })
+    customers = pa.table(
+        {
+            "customer_id": cust_ids,
+            "signed_up_at": _timestamps(cfg.start_date, c.signup[order_by_signup]),
+            "email": emails,
+            "country_code": pa.array(country[order_by_signup]),
+            "acquisition_channel": pa.array(np.array(CHANNELS)[c.channel[order_by_signup]]),
+            "referred_by_customer_id": referred_by,
+        }
+    )
 
     o = np.lexsort((new_index[orders["owner"]], orders["time"]))
     statuses = np.array(["completed", "cancelled", "refunded", "pending"])
-    orders_t = pa.table({
-        "order_id": _ids("O", np.arange(1, o.size + 1), _width(o.size)),
-        "customer_id": cid(orders["owner"][o]),
-        "ordered_at": _timestamps(cfg.start_date, orders["time"][o]),
-        "status": pa.array(statuses[orders["status"][o]]),
-        "revenue": pa.array(orders["revenue"][o]),
-        "cost": pa.array(orders["cost"][o]),
-    })
+    orders_t = pa.table(
+        {
+            "order_id": _ids("O", np.arange(1, o.size + 1), _width(o.size)),
+            "customer_id": cid(orders["owner"][o]),
+            "ordered_at": _timestamps(cfg.start_date, orders["time"][o]),
+            "status": pa.array(statuses[orders["status"][o]]),
+            "revenue": pa.array(orders["revenue"][o]),
+            "cost": pa.array(orders["cost"][o]),
+        }
+    )
 
     s = np.argsort(surveys["time"], kind="stable")
     kinds = np.array(list(SURVEY_SHARES))
@@ -511,24 +527,29 @@ def _tables(rng, cfg, c: Cohort, referrer, orders, surveys, offers):
     comment_pool = np.array([COMMENTS[b][i] for b in band_names for i in range(4)], dtype=object)
     comments = comment_pool[surveys["band"][s] * 4 + surveys["pick"][s]]
     comments[~surveys["with_comment"][s]] = None
-    surveys_t = pa.table({
-        "response_id": _ids("R", np.arange(1, s.size + 1), _width(s.size)),
-        "customer_id": _with_mask(cid(surveys["owner"][s]), ~surveys["anonymous"][s]),
-        "survey_type": pa.array(kinds[surveys["kind"][s]]),
-        "score": pa.array(surveys["score"][s]),
-        "responded_at": _timestamps(cfg.start_date, surveys["time"][s]),
-        "comment": pa.array(comments, pa.string()),
-    })
+    surveys_t = pa.table(
+        {
+            "response_id": _ids("R", np.arange(1, s.size + 1), _width(s.size)),
+            "customer_id": _with_mask(cid(surveys["owner"][s]), ~surveys["anonymous"][s]),
+            "survey_type": pa.array(kinds[surveys["kind"][s]]),
+            "score": pa.array(surveys["score"][s]),
+            "responded_at": _timestamps(cfg.start_date, surveys["time"][s]),
+            "comment": pa.array(comments, pa.string()),
+        }
+    )
 
     f = np.argsort(offers["offered"], kind="stable")
     shared = offers["shared"][f]
-    offers_t = pa.table({
-        "offer_id": _ids("F", np.arange(1, f.size + 1), _width(f.size)),
-        "customer_id": cid(offers["owner"][f]),
-        "offered_at": _timestamps(cfg.start_date, offers["offered"][f]),
-        "shared_at": _with_mask(_timestamps(cfg.start_date, np.nan_to_num(shared)),
-                                ~np.isnan(shared)),
-    })
+    offers_t = pa.table(
+        {
+            "offer_id": _ids("F", np.arange(1, f.size + 1), _width(f.size)),
+            "customer_id": cid(offers["owner"][f]),
+            "offered_at": _timestamps(cfg.start_date, offers["offered"][f]),
+            "shared_at": _with_mask(
+                _timestamps(cfg.start_date, np.nan_to_num(shared)), ~np.isnan(shared)
+            ),
+        }
+    )
     counts = {
         "customers": n,
         "purchasers": int(c.purchaser.sum()),
@@ -538,8 +559,12 @@ def _tables(rng, cfg, c: Cohort, referrer, orders, surveys, offers):
         "referral_offers": f.size,
         "referred_customers": int((ref >= 0).sum()),
     }
-    tables = {"customers": customers, "orders": orders_t,
-              "survey_responses": surveys_t, "referral_offers": offers_t}
+    tables = {
+        "customers": customers,
+        "orders": orders_t,
+        "survey_responses": surveys_t,
+        "referral_offers": offers_t,
+    }
     return tables, counts
 
 
@@ -608,8 +633,12 @@ def make_dirty(data: GeneratedData, rate: float, rng) -> GeneratedData:
     referenced.update(v for v in tables["customers"]["referred_by_customer_id"] if v)
 
     for name, cols in tables.items():
-        id_col = {"customers": "customer_id", "orders": "order_id",
-                  "survey_responses": "response_id", "referral_offers": "offer_id"}[name]
+        id_col = {
+            "customers": "customer_id",
+            "orders": "order_id",
+            "survey_responses": "response_id",
+            "referral_offers": "offer_id",
+        }[name]
         n = len(cols[id_col])
         k = int(round(rate * n))
         if name == "customers":
@@ -620,14 +649,12 @@ def make_dirty(data: GeneratedData, rate: float, rng) -> GeneratedData:
         used = 0
         original_ids = cols[id_col].copy()
 
-        def take(_order=order):
-            nonlocal used
-            rows = _order[used : used + k]
-            used += rows.size
-            return rows
-
-        ts_col = {"customers": "signed_up_at", "orders": "ordered_at",
-                  "survey_responses": "responded_at", "referral_offers": "offered_at"}[name]
+        ts_col = {
+            "customers": "signed_up_at",
+            "orders": "ordered_at",
+            "survey_responses": "responded_at",
+            "referral_offers": "offered_at",
+        }[name]
         in_place = ["missing_id", "invalid_timestamp", "future_timestamp"]
         if name != "customers":
             in_place.append("unknown_customer")
@@ -637,7 +664,8 @@ def make_dirty(data: GeneratedData, rate: float, rng) -> GeneratedData:
             "referral_offers": ["shared_before_offered"],
         }.get(name, [])
         for reason in in_place:
-            rows = take()
+            rows = order[used : used + k]
+            used += rows.size
             for j, i in enumerate(rows):
                 if reason == "missing_id":
                     cols[id_col][i] = None if j % 2 == 0 else "  "
@@ -662,8 +690,10 @@ def make_dirty(data: GeneratedData, rate: float, rng) -> GeneratedData:
                 elif reason == "shared_before_offered":
                     offered = datetime.fromisoformat(cols["offered_at"][i])
                     cols["shared_at"][i] = (offered - timedelta(hours=2)).isoformat(sep=" ")
-            manifest += [(name, int(i) + 1, None if reason == "missing_id" else original_ids[i],
-                          reason) for i in rows]
+            manifest += [
+                (name, int(i) + 1, None if reason == "missing_id" else original_ids[i], reason)
+                for i in rows
+            ]
 
         # duplicates: copies of untouched rows appended at the end (the first is kept)
         touched = set(order[:used].tolist())
@@ -682,8 +712,10 @@ def make_dirty(data: GeneratedData, rate: float, rng) -> GeneratedData:
             for c in cols:
                 cols[c] = np.concatenate((cols[c], np.array([r[c] for r in extra_rows], object)))
 
-    out = {name: pa.table({c: pa.array(v.tolist(), pa.string()) for c, v in cols.items()})
-           for name, cols in tables.items()}
+    out = {
+        name: pa.table({c: pa.array(v.tolist(), pa.string()) for c, v in cols.items()})
+        for name, cols in tables.items()
+    }
     truth = dict(data.truth)
     truth["dirty_counts"] = {}
     for table, _, _, reason in manifest:

@@ -167,3 +167,15 @@ def test_generator_dirty_manifest_matches_quarantine(dbt_build, tmp_path, file_f
         )
     )
     assert caught == injected
+
+
+def test_bad_vars_fail_at_run_start_with_one_line(dbt_build):
+    result = dbt_build(
+        FIXTURES / "minimal",
+        vars_="{as_of_date: '31/12/2024', quarantine_warn_share: 0.5, quarantine_error_share: 0.2}",
+    )
+    assert result.returncode != 0
+    lines = [line for line in result.output.splitlines() if "Invalid vars:" in line]
+    assert len(lines) == 1, result.output
+    assert "as_of_date must be a date as YYYY-MM-DD, got '31/12/2024'" in lines[0]
+    assert "quarantine_warn_share must not exceed quarantine_error_share" in lines[0]

@@ -10,14 +10,17 @@
 with
 {%- for source_table, base_model, id_column in sources %}
 {{ source_table }} as (
+    -- the raw JSON is built only here, for refused rows: the base tables stay lean
     select
         '{{ source_table }}' as source_table,
-        {{ id_column }} as record_id,
-        source_row_number,
-        quarantine_reason as reason,
-        raw_record
-    from {{ ref(base_model) }}
-    where quarantine_reason is not null
+        refused.{{ id_column }} as record_id,
+        refused.source_row_number,
+        refused.quarantine_reason as reason,
+        raw_rows.raw_record
+    from {{ ref(base_model) }} as refused
+    inner join {{ source('raw', source_table) }} as raw_rows
+        on refused.source_row_number = raw_rows.source_row_number
+    where refused.quarantine_reason is not null
 ),
 {% endfor %}
 unioned as (

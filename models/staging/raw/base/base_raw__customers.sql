@@ -12,8 +12,7 @@ typed as (
         upper({{ clean_text('country_code') }}) as country_code,
         lower({{ clean_text('acquisition_channel') }}) as acquisition_channel,
         {{ clean_text('referred_by_customer_id') }} as referred_by_customer_id,
-        {{ parse_timestamp('signed_up_at') }} as signed_up_at,
-        raw_record
+        {{ parse_timestamp('signed_up_at') }} as signed_up_at
     from source
 ),
 
@@ -34,7 +33,6 @@ select
     acquisition_channel,
     referred_by_customer_id,
     signed_up_at,
-    raw_record,
     {{ quarantine_reasons([
         ['missing_id', 'customer_id is null'],
         ['duplicate_id', 'customer_id is not null and id_occurrence > 1'],

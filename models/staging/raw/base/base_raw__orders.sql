@@ -22,8 +22,7 @@ typed as (
         {{ clean_text('cost') }} as cost_text,
         {{ try_cast(clean_text('revenue'), 'decimal(18, 2)') }} as revenue,
         {{ try_cast(clean_text('cost'), 'decimal(18, 2)') }} as cost,
-        {{ parse_timestamp('ordered_at') }} as ordered_at,
-        raw_record
+        {{ parse_timestamp('ordered_at') }} as ordered_at
     from source
 ),
 
@@ -48,7 +47,6 @@ select
     revenue,
     cost,
     ordered_at,
-    raw_record,
     {{ quarantine_reasons([
         ['missing_id', 'order_id is null'],
         ['duplicate_id', 'order_id is not null and id_occurrence > 1'],

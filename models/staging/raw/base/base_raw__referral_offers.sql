@@ -15,8 +15,7 @@ typed as (
         {{ clean_text('customer_id') }} as customer_id,
         {{ clean_text('shared_at') }} as shared_at_text,
         {{ parse_timestamp('offered_at') }} as offered_at,
-        {{ parse_timestamp('shared_at') }} as shared_at,
-        raw_record
+        {{ parse_timestamp('shared_at') }} as shared_at
     from source
 ),
 
@@ -37,7 +36,6 @@ select
     customer_id,
     offered_at,
     shared_at,
-    raw_record,
     {{ quarantine_reasons([
         ['missing_id', 'offer_id is null'],
         ['duplicate_id', 'offer_id is not null and id_occurrence > 1'],

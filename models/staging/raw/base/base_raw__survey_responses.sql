@@ -20,8 +20,7 @@ typed as (
         lower({{ clean_text('survey_type') }}) as survey_type,
         {{ clean_text('comment') }} as comment,
         {{ try_cast(clean_text('score'), 'decimal(18, 4)') }} as score_number,
-        {{ parse_timestamp('responded_at') }} as responded_at,
-        raw_record
+        {{ parse_timestamp('responded_at') }} as responded_at
     from source
 ),
 
@@ -52,7 +51,6 @@ select
         as integer
     ) as score,
     responded_at,
-    raw_record,
     {{ quarantine_reasons([
         ['missing_id', 'response_id is null'],
         ['duplicate_id', 'response_id is not null and id_occurrence > 1'],

@@ -75,7 +75,7 @@ def test_staged_values_are_typed_and_normalised(dirty_build):
     )
     assert c1 == [("US", "organic")]
     o2 = dirty_build.query(
-        "select status, revenue, cost, is_purchase from staging.stg_raw__orders "
+        "select status, revenue, cost, is_purchase_status from staging.stg_raw__orders "
         "where order_id = 'O2'"
     )
     assert [(s, float(r), c, p) for s, r, c, p in o2] == [("cancelled", 20.5, None, False)]

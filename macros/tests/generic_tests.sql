@@ -23,3 +23,20 @@ select row_count
 from (select count(*) as row_count from {{ model }}) as counted
 where row_count != 1
 {% endtest %}
+
+
+{#- The column lies in [min_value, max_value] (nulls pass). -#}
+{% test between(model, column_name, min_value, max_value) %}
+select {{ column_name }}
+from {{ model }}
+where {{ column_name }} < {{ min_value }} or {{ column_name }} > {{ max_value }}
+{% endtest %}
+
+
+{#- A SQL condition holds on every row (rows where it is false are returned). -#}
+{% test expression_is_true(model, expression, where_clause=none) %}
+select *
+from {{ model }}
+where not ({{ expression }})
+{%- if where_clause %} and ({{ where_clause }}){% endif %}
+{% endtest %}

@@ -22,6 +22,16 @@
         {%- do errors.append("quarantine_warn_share must not exceed quarantine_error_share") -%}
     {%- endif -%}
 
+    {%- set churn = var('churn_after_days') -%}
+    {%- set at_risk = var('at_risk_after_days') -%}
+    {%- if churn is not number or churn < 31 -%}
+        {%- do errors.append("churn_after_days must be a whole number of days >= 31, got '"
+            ~ churn ~ "'") -%}
+    {%- elif at_risk is not number or at_risk < 1 or at_risk >= churn -%}
+        {%- do errors.append("at_risk_after_days must be >= 1 and below churn_after_days ("
+            ~ churn ~ "), got '" ~ at_risk ~ "'") -%}
+    {%- endif -%}
+
     {%- if errors -%}
         {{ exceptions.raise_compiler_error("Invalid vars: " ~ errors | join('; ')) }}
     {%- endif -%}

@@ -13,7 +13,7 @@ final as (
         base.status,
         base.revenue,
         base.cost,
-        statuses.is_purchase,
+        statuses.is_purchase as is_purchase_status,
         base.ordered_at,
         cast(base.ordered_at as date) as ordered_date
     from base

@@ -1,0 +1,20 @@
+{#- The activity rules of SPEC.md section 3 ("Activity and churn"), written once. -#}
+
+{#- The day a purchaser churns when no purchase comes before it. -#}
+{% macro churn_date_after(purchase_date) -%}
+    {{ dbt.dateadd('day', var('churn_after_days'), purchase_date) }}
+{%- endmacro %}
+
+
+{#- Status as of a date: prospect (no purchase), active, at_risk (days since last
+    purchase >= at_risk_after_days) or churned (>= churn_after_days). -#}
+{% macro customer_status(last_purchase_date, as_of) -%}
+    case
+        when {{ last_purchase_date }} is null then 'prospect'
+        when {{ dbt.datediff(last_purchase_date, as_of, 'day') }}
+            >= {{ var('churn_after_days') }} then 'churned'
+        when {{ dbt.datediff(last_purchase_date, as_of, 'day') }}
+            >= {{ var('at_risk_after_days') }} then 'at_risk'
+        else 'active'
+    end
+{%- endmacro %}

@@ -1,0 +1,31 @@
+{#- One row per calendar month, `month_start_date` from the month of start_date to
+    the month of end_date (both SQL date expressions), inclusive. -#}
+{% macro month_starts(start_date, end_date) -%}
+    {{ return(adapter.dispatch('month_starts', 'loyalty_warehouse')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__month_starts(start_date, end_date) -%}
+    select cast(month_start as date) as month_start_date
+    from generate_series(
+        cast({{ dbt.date_trunc('month', start_date) }} as timestamp),
+        cast({{ dbt.date_trunc('month', end_date) }} as timestamp),
+        interval '1 month'
+    ) as months (month_start)
+{%- endmacro %}
+
+
+{#- A stable text key from several columns (what dbt_utils.generate_surrogate_key
+    does): md5 of the values joined by '|', nulls as an empty string. -#}
+{% macro surrogate_key(columns) -%}
+    md5(concat_ws('|'
+        {%- for column in columns -%}
+        , coalesce(cast({{ column }} as {{ dbt.type_string() }}), '')
+        {%- endfor -%}
+    ))
+{%- endmacro %}
+
+
+{#- numerator / denominator as a float, null when the denominator is 0 or null. -#}
+{% macro safe_divide(numerator, denominator) -%}
+    cast({{ numerator }} as double) / nullif({{ denominator }}, 0)
+{%- endmacro %}

@@ -1,0 +1,55 @@
+{#- Cohort = calendar month of the first purchase. Every purchaser appears in every
+    month of the spine from that month to the as-of month, so each cell counts the
+    whole cohort, and no cell lies after the as-of month. -#}
+
+with customer_months as (
+    select * from {{ ref('int_customer_months_spined') }}
+),
+
+cells as (
+    select
+        cast({{ dbt.date_trunc('month', 'first_purchase_date') }} as date)
+            as cohort_month,
+        months_since_first_purchase,
+        month_start_date as activity_month,
+        count(*) as cohort_size,
+        count(case when purchases > 0 then 1 end) as active_customers,
+        sum(revenue) as revenue,
+        sum(margin) as margin
+    from customer_months
+    group by all
+),
+
+cumulative as (
+    select
+        *,
+        sum(revenue) over (
+            partition by cohort_month order by months_since_first_purchase
+            rows between unbounded preceding and current row
+        ) as cumulative_revenue,
+        sum(margin) over (
+            partition by cohort_month order by months_since_first_purchase
+            rows between unbounded preceding and current row
+        ) as cumulative_margin
+    from cells
+),
+
+final as (
+    select
+        {{ surrogate_key(['cohort_month', 'months_since_first_purchase']) }}
+            as cohort_cell_id,
+        months_since_first_purchase,
+        cohort_size,
+        active_customers,
+        {{ safe_divide('active_customers', 'cohort_size') }} as retention_rate,
+        cast(revenue as decimal(18, 2)) as revenue,
+        cast(cumulative_revenue / cohort_size as decimal(18, 2))
+            as cumulative_revenue_per_customer,
+        cast(cumulative_margin / cohort_size as decimal(18, 2))
+            as cumulative_margin_per_customer,
+        cohort_month,
+        activity_month
+    from cumulative
+)
+
+select * from final

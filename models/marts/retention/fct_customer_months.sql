@@ -1,0 +1,24 @@
+with customer_months as (
+    select * from {{ ref('int_customer_months_spined') }}
+),
+
+final as (
+    select
+        customer_id,
+        status_at_month_end,
+        months_since_first_purchase,
+        purchases,
+        cumulative_purchases,
+        cast(revenue as decimal(18, 2)) as revenue,
+        cast(margin as decimal(18, 2)) as margin,
+        days_since_last_purchase,
+        is_new_customer,
+        is_reactivated,
+        is_churned_in_month,
+        month_start_date,
+        month_end_date,
+        last_purchase_date
+    from customer_months
+)
+
+select * from final

@@ -30,8 +30,9 @@ spine as (
         months.month_start_date
     from customers
     inner join months
-        on months.month_start_date
-        >= {{ dbt.date_trunc('month', 'customers.first_purchase_date') }}
+        on
+            months.month_start_date
+            >= {{ dbt.date_trunc('month', 'customers.first_purchase_date') }}
 ),
 
 monthly_purchases as (

@@ -6,7 +6,8 @@ churns as (
     select
         customer_id,
         'churn' as event_type,
-        {{ dbt.datediff('purchase_date', 'churn_date', 'day') }} as days_inactive,
+        {{ dbt.datediff('purchase_date', 'churn_date', 'day') }}
+            as days_inactive,
         churn_date as event_date,
         purchase_date as last_purchase_date
     from purchase_days

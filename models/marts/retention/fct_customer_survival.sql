@@ -10,13 +10,25 @@ with lifetimes as (
 ),
 
 segmented as (
-    select 'all' as segment_type, 'all' as segment_value, lifetime_days, is_churned
+    select
+        'all' as segment_type,
+        'all' as segment_value,
+        lifetime_days,
+        is_churned
     from lifetimes
     union all
-    select 'first_purchase_quarter', first_purchase_quarter, lifetime_days, is_churned
+    select
+        'first_purchase_quarter' as segment_type,
+        first_purchase_quarter as segment_value,
+        lifetime_days,
+        is_churned
     from lifetimes
     union all
-    select 'acquisition_channel', acquisition_channel, lifetime_days, is_churned
+    select
+        'acquisition_channel' as segment_type,
+        acquisition_channel as segment_value,
+        lifetime_days,
+        is_churned
     from lifetimes
 ),
 
@@ -53,8 +65,9 @@ steps as (
         end as log_step,
         case
             when churned_customers < customers_at_risk
-                then churned_customers
-                / (customers_at_risk * (customers_at_risk - churned_customers))
+                then
+                    churned_customers
+                    / (customers_at_risk * (customers_at_risk - churned_customers))
         end as greenwood_term
     from at_risk
 ),
@@ -91,17 +104,17 @@ final as (
         customers_at_risk,
         churned_customers,
         censored_customers,
-        survival_probability,
-        greatest(
+        round(survival_probability, 6) as survival_probability,
+        round(greatest(
             0.0,
             survival_probability
             - 1.96 * survival_probability * sqrt(greenwood_sum)
-        ) as survival_ci_low,
-        least(
+        ), 6) as survival_ci_low,
+        round(least(
             1.0,
             survival_probability
             + 1.96 * survival_probability * sqrt(greenwood_sum)
-        ) as survival_ci_high
+        ), 6) as survival_ci_high
     from estimated
 )
 

@@ -9,7 +9,8 @@ with customer_months as (
 monthly as (
     select
         month_start_date,
-        count(case when status_at_month_end in ('active', 'at_risk') then 1 end) as customers_end,
+        count(case when status_at_month_end in ('active', 'at_risk') then 1 end)
+            as customers_end,
         count(case when is_new_customer then 1 end) as new_customers,
         count(case when is_reactivated then 1 end) as reactivated_customers,
         count(case when is_churned_in_month then 1 end) as churned_customers,

@@ -95,5 +95,39 @@ def generate(
         console.print(f"dirty: injected {len(data.manifest):,} problems (dirty_manifest.csv)")
 
 
+@app.command("clv-fit")
+def clv_fit(
+    db: Path = typer.Option(
+        Path("warehouse.duckdb"), envvar="LOYALTY_DB_PATH", help="Warehouse built by dbt."
+    ),
+    repeat: int = typer.Option(3, min=1, help="Fit this many times; report the median."),
+) -> None:
+    """Refit BG/NBD and Gamma-Gamma on the warehouse's int_clv_customer_summary and
+    print the parameters and the median fit time (what clv_model_params does)."""
+    import statistics
+
+    import duckdb
+    from rich.table import Table
+
+    from loyalty_warehouse.clv_tables import model_params
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        summary = con.sql("select * from intermediate.int_clv_customer_summary").df()
+    seconds = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        params = model_params(summary).to_pandas()
+        seconds.append(time.perf_counter() - started)
+    median = statistics.median(seconds)
+    table = Table(title=f"{len(summary):,} customers fitted, median {median:.2f} s over {repeat}")
+    for column in ("model", "parameter", "value", "std_error", "converged"):
+        table.add_column(column)
+    for row in params.itertuples():
+        value = f"{row.value:.4f}" if row.converged else "-"
+        error = f"{row.std_error:.4f}" if row.converged else "-"
+        table.add_row(row.model, row.parameter, value, error, str(row.converged))
+    Console().print(table)
+
+
 if __name__ == "__main__":
     app()

@@ -64,11 +64,30 @@ class FitResult:
 # ------------------------------------------------------------------------ helpers
 
 
-def compress(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    """Distinct rows of the given columns and how often each occurs."""
-    stacked = np.column_stack([np.asarray(c, dtype=float) for c in columns])
-    unique, counts = np.unique(stacked, axis=0, return_counts=True)
-    return [unique[:, i] for i in range(unique.shape[1])], counts.astype(float)
+def compress(*columns, return_inverse: bool = False):
+    """Distinct rows of the given columns and how often each occurs.
+
+    Returns (list of unique columns, counts), plus with ``return_inverse`` the index
+    of each input row among the unique rows (so per-row results can be spread back).
+    Rows come out sorted, first column first (as np.unique(axis=0) sorts them).
+    """
+    cols = [np.asarray(c, dtype=float) for c in columns]
+    n = cols[0].size if cols else 0
+    if n == 0:
+        empty = ([np.array([]) for _ in cols], np.array([]))
+        return (*empty, np.array([], dtype=np.int64)) if return_inverse else empty
+    order = np.lexsort(cols[::-1])
+    ordered = [c[order] for c in cols]
+    new_row = np.ones(n, dtype=bool)
+    new_row[1:] = np.any([np.diff(c) != 0 for c in ordered], axis=0)
+    starts = np.flatnonzero(new_row)
+    counts = np.diff(np.append(starts, n)).astype(float)
+    unique = [c[starts] for c in ordered]
+    if not return_inverse:
+        return unique, counts
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[order] = np.cumsum(new_row) - 1
+    return unique, counts, inverse
 
 
 def _as_arrays(*values):
@@ -107,32 +126,49 @@ def bg_nbd_log_likelihood(params: BgNbdParams, x, t_x, T) -> np.ndarray:
     return a1 + np.logaddexp(a2, a3)
 
 
-def _bg_nbd_objective(log_params, x, t_x, T, weights):
-    """Negative weighted log-likelihood and its gradient in log-parameters."""
+def _bg_nbd_objective(log_params, x, t_x, T, weights, by_x=None):
+    """Negative weighted log-likelihood ([FHL05a] eq. 6) and its gradient in
+    log-parameters. Every special function depends on x alone, so it is computed
+    once per distinct x (``by_x``: the distinct values and each row's index) and
+    spread to the rows; only the logs of alpha + T and alpha + t_x are per row."""
     r, alpha, a, b = np.exp(log_params)
-    a1, a2, a3 = _bg_nbd_terms(r, alpha, a, b, x, t_x, T)
-    log_l = np.logaddexp(a2, a3)
-    ll = a1 + log_l
-    w2 = np.exp(a2 - log_l)  # share of each term in L (they sum to 1)
-    w3 = np.exp(a3 - log_l)
-    repeat = x > 0
-    psi = special.digamma
+    ux, ix = by_x if by_x is not None else np.unique(x, return_inverse=True)
+    repeat_u = ux > 0
+    gl, bl, psi = special.gammaln, special.betaln, special.digamma
+    beta_ab = bl(a, b)
+    # per distinct x
+    c1 = gl(r + ux) - gl(r) + r * np.log(alpha)
+    c2 = bl(a, b + ux) - beta_ab
+    b_x_1 = np.where(repeat_u, b + ux - 1, 1.0)
+    c3 = np.where(repeat_u, bl(a + 1, b_x_1) - beta_ab, -np.inf)
+    psi_r_x = psi(r + ux) - psi(r)
+    psi_abx = psi(a + b + ux)
+    psi_a_2 = psi(a) - psi_abx
+    psi_a_3 = psi(a + 1) - psi_abx
+    psi_b_2 = psi(b + ux) - psi_abx
+    psi_b_3 = np.where(repeat_u, psi(b_x_1), 0.0) - psi_abx
+    # per row
+    rx = r + x
     log_t = np.log(alpha + T)
-    log_tx = np.where(repeat, np.log(alpha + t_x), 0.0)
-    d_r = psi(r + x) - psi(r) + np.log(alpha) - w2 * log_t - w3 * log_tx
-    d_alpha = r / alpha - (r + x) * (w2 / (alpha + T) + w3 / (alpha + t_x))
-    d_beta_ab_a = psi(a) - psi(a + b)
-    d_beta_ab_b = psi(b) - psi(a + b)
-    d_a = w2 * (psi(a) - psi(a + b + x)) + w3 * (psi(a + 1) - psi(a + b + x)) - d_beta_ab_a
-    psi_b_x_1 = np.where(repeat, psi(np.where(repeat, b + x - 1, 1.0)), 0.0)
-    d_b = w2 * (psi(b + x) - psi(a + b + x)) + w3 * (psi_b_x_1 - psi(a + b + x)) - d_beta_ab_b
+    repeat = x > 0
+    log_tx = np.where(repeat, np.log(alpha + np.where(repeat, t_x, 0.0)), 0.0)
+    a2 = c2[ix] - rx * log_t
+    a3 = c3[ix] - rx * log_tx
+    log_l = np.logaddexp(a2, a3)
+    ll = c1[ix] + log_l
+    w2 = np.exp(a2 - log_l)
+    w3 = np.exp(a3 - log_l)
+    d_r = psi_r_x[ix] + np.log(alpha) - w2 * log_t - w3 * log_tx
+    d_alpha = r / alpha - rx * (w2 / (alpha + T) + w3 / (alpha + t_x))
+    d_a = w2 * psi_a_2[ix] + w3 * psi_a_3[ix] - (psi(a) - psi(a + b))
+    d_b = w2 * psi_b_2[ix] + w3 * psi_b_3[ix] - (psi(b) - psi(a + b))
     grad = np.array([
-        np.sum(weights * d_r) * r,
-        np.sum(weights * d_alpha) * alpha,
-        np.sum(weights * d_a) * a,
-        np.sum(weights * d_b) * b,
+        np.dot(weights, d_r) * r,
+        np.dot(weights, d_alpha) * alpha,
+        np.dot(weights, d_a) * a,
+        np.dot(weights, d_b) * b,
     ])  # fmt: skip
-    return -np.sum(weights * ll), -grad
+    return -np.dot(weights, ll), -grad
 
 
 def fit_bg_nbd(x, t_x, T, weights=None, min_repeat_buyers: int = MIN_REPEAT_BUYERS) -> FitResult:
@@ -154,8 +190,9 @@ def fit_bg_nbd(x, t_x, T, weights=None, min_repeat_buyers: int = MIN_REPEAT_BUYE
         )  # fmt: skip
     rate = max(np.sum(weights * x) / max(np.sum(weights * T), 1e-9), 1e-6)
     start = np.log([1.0, 1.0 / rate, 1.0, 1.0])
+    by_x = np.unique(x, return_inverse=True)
     return _minimise(
-        _bg_nbd_objective, start, (x, t_x, T, weights), n,
+        _bg_nbd_objective, start, (x, t_x, T, weights, by_x), n,
         lambda p: BgNbdParams(*p),
     )  # fmt: skip
 
@@ -246,17 +283,25 @@ def gamma_gamma_log_likelihood(params: GammaGammaParams, x, m_x) -> np.ndarray:
     )  # fmt: skip
 
 
-def _gamma_gamma_objective(log_params, x, m_x, weights):
+def _gamma_gamma_objective(log_params, x, m_x, weights, by_x=None):
+    """Negative weighted log-likelihood ([FH13] eq. 4) and gradient in log-parameters;
+    the gamma functions of p x + q and p x are computed once per distinct x."""
     p, q, g = np.exp(log_params)
-    ll = gamma_gamma_log_likelihood(GammaGammaParams(p, q, g), x, m_x)
-    psi = special.digamma
+    ux, ix = by_x if by_x is not None else np.unique(x, return_inverse=True)
+    gl, psi = special.gammaln, special.digamma
+    pux = p * ux
+    c1 = gl(pux + q) - gl(pux) - gl(q) + q * np.log(g) + pux * np.log(ux)
+    psi_sum = psi(pux + q)
+    psi_px = psi(pux)
     px = p * x
+    log_m = np.log(m_x)
     log_sum = np.log(g + x * m_x)
-    d_p = x * (psi(px + q) - psi(px) + np.log(m_x) + np.log(x) - log_sum)
-    d_q = psi(px + q) - psi(q) + np.log(g) - log_sum
+    ll = c1[ix] + (px - 1) * log_m - (px + q) * log_sum
+    d_p = x * (psi_sum[ix] - psi_px[ix] + log_m + np.log(x) - log_sum)
+    d_q = psi_sum[ix] - psi(q) + np.log(g) - log_sum
     d_g = q / g - (px + q) / (g + x * m_x)
-    grad = np.array([np.sum(weights * d) for d in (d_p, d_q, d_g)]) * np.array([p, q, g])
-    return -np.sum(weights * ll), -grad
+    grad = np.array([np.dot(weights, d) for d in (d_p, d_q, d_g)]) * np.array([p, q, g])
+    return -np.dot(weights, ll), -grad
 
 
 def fit_gamma_gamma(x, m_x, weights=None, min_repeat_buyers: int = MIN_REPEAT_BUYERS) -> FitResult:
@@ -273,7 +318,8 @@ def fit_gamma_gamma(x, m_x, weights=None, min_repeat_buyers: int = MIN_REPEAT_BU
         )
     mean = np.sum(weights * m_x) / weights.sum()
     start = np.log([1.0, 2.0, mean])
-    return _minimise(_gamma_gamma_objective, start, (x, m_x, weights), n,
+    by_x = np.unique(x, return_inverse=True)
+    return _minimise(_gamma_gamma_objective, start, (x, m_x, weights, by_x), n,
                      lambda p: GammaGammaParams(*p))  # fmt: skip
 
 

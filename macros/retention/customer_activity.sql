@@ -18,3 +18,14 @@
         else 'active'
     end
 {%- endmacro %}
+
+
+{#- RFM score 1-5 by quintile of a value among the rows of the query (5 = highest
+    value, or lowest with descending=true). Ties share the lower score, so equal
+    values always get equal scores and the result is deterministic. -#}
+{% macro quintile_score(value, descending=false) -%}
+    cast(1 + floor(
+        5.0 * (rank() over (order by {{ value }} {{ 'desc' if descending else 'asc' }}) - 1)
+        / count(*) over ()
+    ) as integer)
+{%- endmacro %}

@@ -34,7 +34,7 @@ where {{ column_name }} < {{ min_value }} or {{ column_name }} > {{ max_value }}
 
 
 {#- A SQL condition holds on every row (rows where it is false are returned). -#}
-{% test expression_is_true(model, expression, where_clause=none) %}
+{% test expression_is_true(model, expression, where_clause=none, column_name=none) %}
 select *
 from {{ model }}
 where not ({{ expression }})

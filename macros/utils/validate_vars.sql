@@ -4,9 +4,28 @@
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- set errors = [] -%}
 
+    {%- for name in ['as_of_date', 'clv_calibration_end'] -%}
+        {%- set value = var(name, none) -%}
+        {%- if value and not modules.re.match('^\d{4}-\d{2}-\d{2}$', value | string) -%}
+            {%- do errors.append(name ~ " must be a date as YYYY-MM-DD, got '" ~ value ~ "'") -%}
+        {%- endif -%}
+    {%- endfor -%}
     {%- set as_of = var('as_of_date', none) -%}
-    {%- if as_of and not modules.re.match('^\d{4}-\d{2}-\d{2}$', as_of | string) -%}
-        {%- do errors.append("as_of_date must be a date as YYYY-MM-DD, got '" ~ as_of ~ "'") -%}
+    {%- set calibration_end = var('clv_calibration_end', none) -%}
+    {%- if as_of and calibration_end and calibration_end | string > as_of | string -%}
+        {%- do errors.append("clv_calibration_end (" ~ calibration_end
+            ~ ") must not be after as_of_date (" ~ as_of ~ ")") -%}
+    {%- endif -%}
+    {%- for name, low in [['clv_time_unit_days', 1], ['clv_horizon_days', 1]] -%}
+        {%- set value = var(name) -%}
+        {%- if value is not number or value < low -%}
+            {%- do errors.append(name ~ " must be a number >= " ~ low ~ ", got '" ~ value ~ "'") -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set rate = var('clv_annual_discount_rate') -%}
+    {%- if rate is not number or rate < 0 or rate >= 1 -%}
+        {%- do errors.append("clv_annual_discount_rate must be a number in [0, 1), got '"
+            ~ rate ~ "'") -%}
     {%- endif -%}
 
     {%- set shares_ok = namespace(value=true) -%}

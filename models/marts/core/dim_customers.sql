@@ -6,6 +6,14 @@ purchases as (
     select * from {{ ref('int_customer_purchases_summarised') }}
 ),
 
+rfm as (
+    select * from {{ ref('int_customers_rfm_scored') }}
+),
+
+predictions as (
+    select * from {{ ref('clv_customer_predictions') }}
+),
+
 final as (
     select
         customers.customer_id,
@@ -14,6 +22,7 @@ final as (
         customers.acquisition_channel,
         customers.country_code,
         {{ customer_status('purchases.last_purchase_date', as_of_date()) }} as status,
+        rfm.rfm_segment,
         coalesce(purchases.purchases, 0) as purchases,
         coalesce(purchases.purchase_days, 0) as purchase_days,
         cast(coalesce(purchases.historical_revenue, 0) as decimal(18, 2))
@@ -24,6 +33,12 @@ final as (
         ) as aov,
         {{ dbt.datediff('purchases.last_purchase_date', as_of_date(), 'day') }}
             as days_since_last_purchase,
+        rfm.recency_score,
+        rfm.frequency_score,
+        rfm.monetary_score,
+        predictions.p_alive,
+        predictions.expected_transactions,
+        cast(predictions.predicted_clv as decimal(18, 2)) as predicted_clv,
         coalesce(purchases.churns, 0) as churns,
         coalesce(purchases.reactivations, 0) as reactivations,
         purchases.customer_id is not null as is_purchaser,
@@ -32,6 +47,8 @@ final as (
         purchases.last_purchase_date
     from customers
     left join purchases on customers.customer_id = purchases.customer_id
+    left join rfm on customers.customer_id = rfm.customer_id
+    left join predictions on customers.customer_id = predictions.customer_id
 )
 
 select * from final

@@ -135,3 +135,28 @@ def test_kaplan_meier_matches_an_independent_estimate(built, replay):
     # the curve is 1 until the churn delay has passed, then falls
     assert min(t for t, _, d, _ in rows if d > 0) >= CHURN_DAYS
     assert not math.isclose(rows[-1][3], 1.0)
+
+
+def test_detractors_churn_more_and_advocates_are_worth_more(built):
+    """The generator ties satisfaction to dropout and sharing: the marts must show it."""
+    churned = dict(
+        built.query(
+            "select latest_nps_category, avg(case when status = 'churned' then 1.0 else 0 end) "
+            "from marts.dim_customers where is_purchaser and latest_nps_category is not null "
+            "group by 1"
+        )
+    )
+    assert churned["detractor"] > 1.3 * churned["promoter"]
+    revenue = dict(
+        built.query(
+            "select loyalty_stage, avg(historical_revenue) from marts.dim_customers group by 1"
+        )
+    )
+    assert revenue["advocate"] > 2 * revenue["repeat"]
+    nps = dict(
+        built.query(
+            "select segment_value, nps from marts.fct_nps_by_segment "
+            "where segment_type = 'loyalty_stage'"
+        )
+    )
+    assert nps["advocate"] > nps["lapsed"]

@@ -22,6 +22,13 @@
             {%- do errors.append(name ~ " must be a number >= " ~ low ~ ", got '" ~ value ~ "'") -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- for name in ['loyalty_window_days', 'loyal_min_orders_12m',
+                     'high_patronage_min_orders_12m'] -%}
+        {%- set value = var(name) -%}
+        {%- if value is not number or value < 1 -%}
+            {%- do errors.append(name ~ " must be a number >= 1, got '" ~ value ~ "'") -%}
+        {%- endif -%}
+    {%- endfor -%}
     {%- set rate = var('clv_annual_discount_rate') -%}
     {%- if rate is not number or rate < 0 or rate >= 1 -%}
         {%- do errors.append("clv_annual_discount_rate must be a number in [0, 1), got '"

@@ -29,6 +29,10 @@ sequenced as (
         row_number() over (
             partition by customer_id order by purchase_date
         ) as purchase_day_number,
+        cast(sum(purchases) over (
+            partition by customer_id order by purchase_date
+            rows between unbounded preceding and current row
+        ) as bigint) as cumulative_purchases,
         lag(purchase_date) over (
             partition by customer_id order by purchase_date
         ) as previous_purchase_date,
@@ -43,6 +47,7 @@ final as (
         customer_id,
         purchase_day_number,
         purchases,
+        cumulative_purchases,
         revenue,
         margin,
         purchase_day_number = 1 as is_first_purchase,

@@ -14,6 +14,10 @@ predictions as (
     select * from {{ ref('clv_customer_predictions') }}
 ),
 
+loyalty as (
+    select * from {{ ref('int_customers_loyalty_evaluated') }}
+),
+
 final as (
     select
         customers.customer_id,
@@ -22,7 +26,10 @@ final as (
         customers.acquisition_channel,
         customers.country_code,
         {{ customer_status('purchases.last_purchase_date', as_of_date()) }} as status,
+        loyalty.loyalty_stage,
+        loyalty.loyalty_type,
         rfm.rfm_segment,
+        loyalty.latest_nps_category,
         coalesce(purchases.purchases, 0) as purchases,
         coalesce(purchases.purchase_days, 0) as purchase_days,
         cast(coalesce(purchases.historical_revenue, 0) as decimal(18, 2))
@@ -33,6 +40,10 @@ final as (
         ) as aov,
         {{ dbt.datediff('purchases.last_purchase_date', as_of_date(), 'day') }}
             as days_since_last_purchase,
+        loyalty.latest_nps_score,
+        loyalty.referred_customers,
+        cast(loyalty.referred_revenue as decimal(18, 2)) as referred_revenue,
+        loyalty.purchases_in_window as purchases_12m,
         rfm.recency_score,
         rfm.frequency_score,
         rfm.monetary_score,
@@ -49,6 +60,7 @@ final as (
     left join purchases on customers.customer_id = purchases.customer_id
     left join rfm on customers.customer_id = rfm.customer_id
     left join predictions on customers.customer_id = predictions.customer_id
+    left join loyalty on customers.customer_id = loyalty.customer_id
 )
 
 select * from final

@@ -108,12 +108,12 @@ final as (
         round(greatest(
             0.0,
             survival_probability
-            - 1.96 * survival_probability * sqrt(greenwood_sum)
+            - 1.96 * survival_probability * sqrt(coalesce(greenwood_sum, 0))
         ), 6) as survival_ci_low,
         round(least(
             1.0,
             survival_probability
-            + 1.96 * survival_probability * sqrt(greenwood_sum)
+            + 1.96 * survival_probability * sqrt(coalesce(greenwood_sum, 0))
         ), 6) as survival_ci_high
     from estimated
 )

@@ -1,0 +1,39 @@
+{#- Every act of recommendation on or before the as-of date (000 lines 147-150: the
+    act, not the intent): a shared referral offer, or a referred friend's sign-up,
+    credited to the referrer. -#}
+
+with offers as (
+    select * from {{ ref('stg_raw__referral_offers') }}
+),
+
+customers as (
+    select * from {{ ref('stg_raw__customers') }}
+),
+
+shares as (
+    select
+        customer_id,
+        'shared_offer' as recommendation_type,
+        cast(shared_at as date) as recommended_date
+    from offers
+    where shared_at is not null
+),
+
+referred_signups as (
+    select
+        referred.referred_by_customer_id as customer_id,
+        'referred_signup' as recommendation_type,
+        cast(referred.signed_up_at as date) as recommended_date
+    from customers as referred
+    inner join customers as referrers
+        on referred.referred_by_customer_id = referrers.customer_id
+),
+
+final as (
+    select * from shares
+    union all
+    select * from referred_signups
+)
+
+select * from final
+where recommended_date <= {{ as_of_date() }}

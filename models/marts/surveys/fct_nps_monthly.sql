@@ -1,0 +1,38 @@
+{#- NPS per calendar month, every month from the first answer to the as-of month
+    (null NPS in a month without answers). Anonymous answers count. -#}
+
+with responses as (
+    select * from {{ ref('int_survey_responses_categorised') }}
+    where survey_type = 'nps'
+),
+
+months as (
+    {{ month_starts('(select min(responded_date) from responses)', as_of_date()) }}
+),
+
+counted as (
+    select
+        months.month_start_date,
+        count(responses.response_id) as responses,
+        count(case when responses.nps_category = 'promoter' then 1 end) as promoters,
+        count(case when responses.nps_category = 'passive' then 1 end) as passives,
+        count(case when responses.nps_category = 'detractor' then 1 end) as detractors
+    from months
+    left join responses on months.month_start_date = responses.month_start_date
+    group by months.month_start_date
+),
+
+final as (
+    select
+        month_start_date,
+        responses,
+        promoters,
+        passives,
+        detractors,
+        {{ nps('promoters', 'detractors', 'responses') }} as nps,
+        {{ nps('promoters', 'detractors', 'responses', 'low') }} as nps_ci_low,
+        {{ nps('promoters', 'detractors', 'responses', 'high') }} as nps_ci_high
+    from counted
+)
+
+select * from final

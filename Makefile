@@ -17,14 +17,18 @@ DEMO_SEED ?= 42
 CI_DIR := target/ci
 CI_CUSTOMERS ?= 3000
 
-.PHONY: build install generate test test-python test-dbt lint docs clean distclean
+.PHONY: build install generate validate test test-python test-dbt lint docs clean distclean
 
 ## build: install (once), generate the demo data if no raw data is configured, dbt build
 build: install
 	@if [ -z "$${LOYALTY_RAW_DIR:-}" ] && ! ls data/raw/customers.* >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory generate; \
 	fi
-	$(DBT) build
+	$(BIN)/loyalty build
+
+## validate: Great Expectations checks of the warehouse (Data Docs in target/gx)
+validate: install
+	$(BIN)/loyalty validate
 
 install: $(VENV)/.installed
 
@@ -49,6 +53,7 @@ test-dbt: install
 	$(BIN)/loyalty generate --customers $(CI_CUSTOMERS) --seed 7 --out $(CI_DIR)/raw
 	rm -f $(CI_DIR)/warehouse.duckdb
 	LOYALTY_RAW_DIR=$(CI_DIR)/raw LOYALTY_DB_PATH=$(CI_DIR)/warehouse.duckdb $(DBT) build
+	$(BIN)/loyalty validate --db $(CI_DIR)/warehouse.duckdb --docs $(CI_DIR)/gx
 
 ## lint: sqlfluff (dbt templater, DuckDB dialect) and ruff
 lint: install

@@ -95,6 +95,88 @@ def generate(
         console.print(f"dirty: injected {len(data.manifest):,} problems (dirty_manifest.csv)")
 
 
+def _lock_holder(db: Path) -> str | None:
+    """None when the warehouse file can be opened for writing, else who holds it."""
+    import re
+
+    import duckdb
+
+    if not db.exists():
+        return None
+    try:
+        duckdb.connect(str(db)).close()
+    except duckdb.IOException as error:
+        if "lock" not in str(error).lower():
+            raise
+        pid = re.search(r"PID (\d+)", str(error))
+        return f"PID {pid.group(1)}" if pid else "another process"
+    return None
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def build(
+    ctx: typer.Context,
+    run_validation: bool = typer.Option(
+        True, "--validate/--no-validate", help="Run `loyalty validate` after a green build."
+    ),
+) -> None:
+    """Run `dbt build` (extra arguments are passed on, e.g. --select or --vars), then
+    validate. Checks first that no other process holds the warehouse file, and says
+    so in one line instead of dbt-duckdb's traceback."""
+    import os
+    import subprocess
+    import sys
+
+    db = Path(os.environ.get("LOYALTY_DB_PATH", "warehouse.duckdb"))
+    holder = _lock_holder(db)
+    if holder:
+        typer.echo(
+            f"The warehouse {db} is in use by another process ({holder}): close that "
+            "connection (a DuckDB CLI, notebook or BI tool, or another build) and run again.",
+            err=True,
+        )
+        raise typer.Exit(1)
+    dbt = Path(sys.executable).with_name("dbt")
+    code = subprocess.call([str(dbt), "build", *ctx.args])
+    if code:
+        raise typer.Exit(code)
+    if run_validation:
+        validate(db=db, docs=Path("target/gx"), quarantine_error_share=0.25)
+
+
+@app.command()
+def validate(
+    db: Path = typer.Option(
+        Path("warehouse.duckdb"), envvar="LOYALTY_DB_PATH", help="Warehouse built by dbt."
+    ),
+    docs: Path = typer.Option(
+        Path("target/gx"), help="GX project folder (named gx) holding the Data Docs."
+    ),
+    quarantine_error_share: float = typer.Option(
+        0.25, help="Largest share of a raw table's rows allowed in quarantine."
+    ),
+) -> None:
+    """Validate the marts with Great Expectations: keys, rates in [0, 1], NPS and its
+    interval, score scales, predictions >= 0, core marts not empty, quarantine share,
+    cohort retention 1 at month 0 and E = S + N + R - L. Prints one line per failed
+    expectation and exits 1 if any failed."""
+    from loyalty_warehouse.validate import validate as run
+
+    if not db.exists():
+        console.print(f"[red]No warehouse at {db}: run `make build` (or dbt build) first.")
+        raise typer.Exit(2)
+    started = time.perf_counter()
+    failures, total = run(db, docs, quarantine_error_share)
+    for failure in failures:
+        typer.echo(failure.line())  # one plain line each, never wrapped
+    seconds = time.perf_counter() - started
+    summary = f"{total - len(failures)} passed, {len(failures)} failed"
+    console.print(f"{summary} ({seconds:.1f} s); Data Docs: {docs}/uncommitted/data_docs/"
+                  "local_site/index.html", highlight=False)  # fmt: skip
+    if failures:
+        raise typer.Exit(1)
+
+
 @app.command("clv-fit")
 def clv_fit(
     db: Path = typer.Option(

@@ -36,14 +36,23 @@ per_customer as (
             as last_calibration_purchase_date,
         count(case when purchase_date <= {{ clv_calibration_end() }} then 1 end) - 1
             as x,
-        avg(
+        -- exact decimal sum, then divide: avg() of decimals goes through floating
+        -- point, whose parallel sums differ between builds in the last bits
+        sum(
             case
                 when
                     purchase_date <= {{ clv_calibration_end() }}
                     and not is_first_purchase
                     then revenue
             end
-        ) as m_x,
+        ) / nullif(count(
+            case
+                when
+                    purchase_date <= {{ clv_calibration_end() }}
+                    and not is_first_purchase
+                    then 1
+            end
+        ), 0) as m_x,
         count(case when purchase_date > {{ clv_calibration_end() }} then 1 end)
             as holdout_transactions
     from purchase_days

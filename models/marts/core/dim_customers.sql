@@ -32,24 +32,24 @@ final as (
         loyalty.latest_nps_category,
         coalesce(purchases.purchases, 0) as purchases,
         coalesce(purchases.purchase_days, 0) as purchase_days,
-        cast(coalesce(purchases.historical_revenue, 0) as decimal(18, 2))
+        cast(coalesce(purchases.historical_revenue, 0) as decimal(38, 2))
             as historical_revenue,
-        cast(purchases.historical_margin as decimal(18, 2)) as historical_margin,
+        cast(purchases.historical_margin as decimal(38, 2)) as historical_margin,
         cast(
-            purchases.historical_revenue / purchases.purchases as decimal(18, 2)
+            purchases.historical_revenue / purchases.purchases as decimal(38, 2)
         ) as aov,
         {{ dbt.datediff('purchases.last_purchase_date', as_of_date(), 'day') }}
             as days_since_last_purchase,
         loyalty.latest_nps_score,
         loyalty.referred_customers,
-        cast(loyalty.referred_revenue as decimal(18, 2)) as referred_revenue,
+        cast(loyalty.referred_revenue as decimal(38, 2)) as referred_revenue,
         loyalty.purchases_in_window as purchases_12m,
         rfm.recency_score,
         rfm.frequency_score,
         rfm.monetary_score,
         predictions.p_alive,
         predictions.expected_transactions,
-        cast(predictions.predicted_clv as decimal(18, 2)) as predicted_clv,
+        cast(predictions.predicted_clv as decimal(38, 2)) as predicted_clv,
         coalesce(purchases.churns, 0) as churns,
         coalesce(purchases.reactivations, 0) as reactivations,
         purchases.customer_id is not null as is_purchaser,

@@ -17,7 +17,8 @@ counted as (
     select
         loyalty.loyalty_type,
         count(*) as customers,
-        avg(coalesce(purchases.historical_revenue, 0)) as mean_historical_revenue
+        sum(coalesce(purchases.historical_revenue, 0)) / count(*)
+            as mean_historical_revenue
     from loyalty
     left join purchases on loyalty.customer_id = purchases.customer_id
     group by loyalty.loyalty_type
@@ -31,7 +32,7 @@ final as (
         coalesce(counted.customers, 0) as customers,
         {{ safe_divide('coalesce(counted.customers, 0)',
                        'sum(coalesce(counted.customers, 0)) over ()') }} as share,
-        cast(counted.mean_historical_revenue as decimal(18, 2))
+        cast(counted.mean_historical_revenue as decimal(38, 2))
             as mean_historical_revenue
     from types
     left join counted on types.loyalty_type = counted.loyalty_type

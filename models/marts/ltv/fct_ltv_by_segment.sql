@@ -38,8 +38,10 @@ historical as (
         segments.segment_type,
         segments.segment_value,
         count(*) as purchasers,
-        avg(purchases.historical_revenue) as historical_ltv_per_purchaser,
-        avg(purchases.historical_margin) as historical_margin_per_purchaser
+        -- exact decimal sums divided afterwards: reproducible to the last digit
+        sum(purchases.historical_revenue) / count(*) as historical_ltv_per_purchaser,
+        sum(purchases.historical_margin)
+        / nullif(count(purchases.historical_margin), 0) as historical_margin_per_purchaser
     from segments
     inner join purchases on segments.customer_id = purchases.customer_id
     group by all
@@ -82,7 +84,8 @@ churn as (
     select
         segment_type,
         segment_value,
-        avg(churn_rate) as mean_monthly_churn_rate
+        -- a mean of doubles: parallel sums differ in the last bits between builds
+        round(avg(churn_rate), 12) as mean_monthly_churn_rate
     from monthly_churn
     group by all
 ),
@@ -125,8 +128,8 @@ final as (
         purchasers,
         active_purchasers_12m,
         orders_12m,
-        cast(revenue_12m as decimal(18, 2)) as revenue_12m,
-        cast(aov as decimal(18, 2)) as aov,
+        cast(revenue_12m as decimal(38, 2)) as revenue_12m,
+        cast(aov as decimal(38, 2)) as aov,
         annual_purchase_frequency,
         mean_monthly_churn_rate,
         annual_churn_rate,
@@ -135,11 +138,11 @@ final as (
         cast(
             aov * annual_purchase_frequency * margin_rate
             * {{ safe_divide('1', 'annual_churn_rate') }}
-            as decimal(18, 2)
+            as decimal(38, 2)
         ) as formula_ltv,
-        cast(historical_ltv_per_purchaser as decimal(18, 2))
+        cast(historical_ltv_per_purchaser as decimal(38, 2))
             as historical_ltv_per_purchaser,
-        cast(historical_margin_per_purchaser as decimal(18, 2))
+        cast(historical_margin_per_purchaser as decimal(38, 2))
             as historical_margin_per_purchaser
     from combined
 )

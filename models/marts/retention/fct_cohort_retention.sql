@@ -42,10 +42,10 @@ final as (
         cohort_size,
         active_customers,
         {{ safe_divide('active_customers', 'cohort_size') }} as retention_rate,
-        cast(revenue as decimal(18, 2)) as revenue,
-        cast(cumulative_revenue / cohort_size as decimal(18, 2))
+        cast(revenue as decimal(38, 2)) as revenue,
+        cast(cumulative_revenue / cohort_size as decimal(38, 2))
             as cumulative_revenue_per_customer,
-        cast(cumulative_margin / cohort_size as decimal(18, 2))
+        cast(cumulative_margin / cohort_size as decimal(38, 2))
             as cumulative_margin_per_customer,
         cohort_month,
         activity_month

@@ -282,3 +282,20 @@ def test_a_second_build_while_the_file_is_locked_says_so(tmp_path):
     assert proc.returncode == 1
     assert f"{db} is in use by another process (PID {holder.pid})" in output
     assert "Traceback" not in output
+
+
+def test_every_model_and_seed_has_a_key_test(demo):
+    tmp, _ = demo
+    nodes = json.loads((tmp / "first" / "target" / "manifest.json").read_text())["nodes"]
+    key_tests = {"unique", "unique_combination", "exactly_one_row"}
+    keyed = {
+        t["attached_node"]
+        for t in nodes.values()
+        if t["resource_type"] == "test" and t.get("test_metadata", {}).get("name") in key_tests
+    }
+    missing = [
+        n["name"]
+        for n in nodes.values()
+        if n["resource_type"] in ("model", "seed") and n["unique_id"] not in keyed
+    ]
+    assert missing == []

@@ -29,11 +29,28 @@ referred_signups as (
         on referred.referred_by_customer_id = referrers.customer_id
 ),
 
-final as (
+unioned as (
     select * from shares
     union all
     select * from referred_signups
+),
+
+final as (
+    select
+        {{ surrogate_key(['customer_id', 'recommendation_type', 'recommended_date',
+                          'act_number']) }} as recommendation_id,
+        customer_id,
+        recommendation_type,
+        recommended_date
+    from (
+        select
+            *,
+            row_number() over (
+                partition by customer_id, recommendation_type, recommended_date
+            ) as act_number
+        from unioned
+    ) as numbered
+    where recommended_date <= {{ as_of_date() }}
 )
 
 select * from final
-where recommended_date <= {{ as_of_date() }}

@@ -17,7 +17,7 @@ DEMO_SEED ?= 42
 CI_DIR := target/ci
 CI_CUSTOMERS ?= 3000
 
-.PHONY: build install generate validate test test-python test-dbt lint docs clean distclean
+.PHONY: build install generate validate bench test test-python test-dbt lint docs clean distclean
 
 ## build: install (once), generate the demo data if no raw data is configured, dbt build
 build: install
@@ -61,6 +61,11 @@ lint: install
 	LOYALTY_DB_PATH=target/lint.duckdb $(BIN)/sqlfluff lint models macros tests analyses
 	$(BIN)/ruff check loyalty_warehouse tests_python
 	$(BIN)/ruff format --check loyalty_warehouse tests_python
+
+## bench: time generation, the full build and the CLV models (vs lifetimes)
+BENCH_CUSTOMERS ?= 1000000
+bench: install
+	$(BIN)/loyalty bench --customers $(BENCH_CUSTOMERS)
 
 ## docs: dbt docs (target/index.html) for the warehouse built by `make build`
 docs: install

@@ -211,5 +211,38 @@ def clv_fit(
     Console().print(table)
 
 
+@app.command()
+def bench(
+    customers: int = typer.Option(100_000, min=100, help="Customers to generate."),
+    repeat: int = typer.Option(3, min=1, help="Runs per timing; the median is reported."),
+    workdir: Path = typer.Option(Path("target/bench"), help="Scratch folder for the runs."),
+) -> None:
+    """Generate data, time the full dbt build (peak memory too) and the CLV models
+    against lifetimes' BetaGeoFitter.fit on the same customers (in a venv of its
+    own), and list the ten slowest nodes. Results also go to WORKDIR/bench.json."""
+    from rich.table import Table
+
+    from loyalty_warehouse.bench import run
+
+    result = run(customers, repeat, workdir, progress=lambda m: console.print(f"[dim]{m}"))
+    table = Table(title=f"{customers:,} customers; {result['machine']}; median of {repeat}")
+    for column in ("step", "median s", "runs (s)", "peak MB", "note"):
+        table.add_column(column)
+    for step in result["steps"].values():
+        runs = ", ".join(f"{s:.1f}" for s in step["seconds"])
+        median = f"{step['median']:.2f}" if step["median"] is not None else "-"
+        peak = f"{step['peak_mb']:.0f}" if step["peak_mb"] else "-"
+        table.add_row(step["name"], median, runs, peak, step["note"])
+    Console().print(table)
+    slow = Table(title="ten slowest nodes of the last full build")
+    slow.add_column("seconds")
+    slow.add_column("node")
+    for node in result["slowest_nodes"]:
+        slow.add_row(f"{node['seconds']:.2f}", node["node"])
+    Console().print(slow)
+    for name, value in result["ratios"].items():
+        Console().print(f"{name}: {value:.2f}x" if value else f"{name}: -")
+
+
 if __name__ == "__main__":
     app()

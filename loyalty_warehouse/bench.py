@@ -1,0 +1,156 @@
+"""`loyalty bench`: time and measure the pipeline on generated data.
+
+Each step runs in its own process under a small wrapper that reports the peak resident
+memory of what it ran (getrusage of the children), so a step's memory is its own.
+Timings are medians over ``repeat`` runs in one session: compare ratios, not seconds
+measured on different days.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WRAPPER = (
+    "import json, resource, subprocess, sys\n"
+    "code = subprocess.call(json.loads(sys.argv[1]))\n"
+    "print(json.dumps({'code': code, 'peak_kb': "
+    "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))\n"
+)
+# lifetimes 0.11.3 (2020) needs numpy < 2 and an older pandas and scipy; it lives in a
+# venv of its own under the bench folder, never in the project's.
+LIFETIMES_PINS = ["lifetimes==0.11.3", "numpy==1.26.4", "pandas==2.1.4", "scipy==1.11.4"]
+
+
+@dataclass
+class Step:
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: float = 0.0
+    note: str = ""
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds else None
+
+
+def machine() -> str:
+    memory_kb = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory_kb = int(line.split()[1])
+    except OSError:
+        pass
+    python = sys.version.split()[0]
+    return f"{os.cpu_count()} cores, {memory_kb / 1024**2:.0f} GB memory, Python {python}"
+
+
+def _run(cmd: list[str], env: dict, log: Path) -> tuple[float, float]:
+    started = time.perf_counter()
+    with log.open("a") as fh:
+        proc = subprocess.run([sys.executable, "-c", WRAPPER, json.dumps(cmd)], env=env,
+                              stdout=subprocess.PIPE, stderr=fh, text=True, cwd=ROOT)  # fmt: skip
+    seconds = time.perf_counter() - started
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    report = json.loads(lines[-1]) if lines else {"code": proc.returncode, "peak_kb": 0}
+    if report["code"] != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed (exit {report['code']}); see {log}")
+    return seconds, report["peak_kb"] / 1024
+
+
+def _lifetimes_python(workdir: Path) -> Path:
+    venv = workdir / "lifetimes-venv"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.check_call([sys.executable, "-m", "venv", str(venv)])
+        subprocess.check_call([str(python), "-m", "pip", "install", "--quiet", *LIFETIMES_PINS])
+    return python
+
+
+def run(customers: int, repeat: int, workdir: Path, progress=print) -> dict:
+    workdir.mkdir(parents=True, exist_ok=True)
+    log = workdir / "bench.log"
+    log.write_text("")
+    bin_dir = Path(sys.executable).parent
+    raw, db, target = workdir / "raw", workdir / "warehouse.duckdb", workdir / "target"
+    env = {
+        **os.environ,
+        "LOYALTY_RAW_DIR": str(raw),
+        "LOYALTY_DB_PATH": str(db),
+        "DBT_PROFILES_DIR": str(ROOT),
+        "DBT_TARGET_PATH": str(target),
+        "DBT_LOG_PATH": str(workdir / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    steps: dict[str, Step] = {}
+
+    progress(f"generating {customers:,} customers")
+    step = steps["generate"] = Step("generate")
+    seconds, peak = _run([str(bin_dir / "loyalty"), "generate", "--customers", str(customers),
+                          "--out", str(raw)], env, log)  # fmt: skip
+    step.seconds.append(seconds)
+    step.peak_mb = peak
+
+    step = steps["full_build"] = Step("full dbt build")
+    clv_seconds = []
+    for i in range(repeat):
+        progress(f"full dbt build {i + 1}/{repeat}")
+        db.unlink(missing_ok=True)
+        shutil.rmtree(target, ignore_errors=True)
+        seconds, peak = _run([str(bin_dir / "dbt"), "build", "--project-dir", str(ROOT)], env, log)
+        step.seconds.append(seconds)
+        step.peak_mb = max(step.peak_mb, peak)
+        results = json.loads((target / "run_results.json").read_text())["results"]
+        clv_seconds.append(sum(r["execution_time"] for r in results
+                               if r["unique_id"].split(".")[-1].startswith("clv_")
+                               and r["unique_id"].startswith("model.")))  # fmt: skip
+    slowest = sorted(((r["execution_time"], r["unique_id"]) for r in results), reverse=True)[:10]
+
+    steps["incremental_build"] = Step("one-day incremental build",
+                                      note="not implemented yet (issue 7)")  # fmt: skip
+
+    step = steps["clv_models"] = Step("CLV models (params, predictions, holdout)")
+    step.seconds = clv_seconds
+    progress("lifetimes BetaGeoFitter.fit on the same customers")
+    summary = workdir / "clv_summary.csv"
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        con.sql('select x, t_x, "T" from intermediate.int_clv_customer_summary '
+                "order by customer_id").write_csv(str(summary))  # fmt: skip
+    python = _lifetimes_python(workdir)
+    fit = (
+        "import json, sys, time, pandas as pd\n"
+        "from lifetimes import BetaGeoFitter\n"
+        "d = pd.read_csv(sys.argv[1])\n"
+        "times = []\n"
+        "for _ in range(int(sys.argv[2])):\n"
+        "    t = time.perf_counter(); BetaGeoFitter().fit(d['x'], d['t_x'], d['T'])\n"
+        "    times.append(time.perf_counter() - t)\n"
+        "print(json.dumps(times))\n"
+    )
+    out = subprocess.run([str(python), "-c", fit, str(summary), str(repeat)],
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    steps["lifetimes"] = Step("lifetimes BetaGeoFitter.fit",
+                              seconds=json.loads(out.stdout.strip().splitlines()[-1]))  # fmt: skip
+
+    result = {
+        "customers": customers,
+        "repeat": repeat,
+        "machine": machine(),
+        "steps": {k: {**asdict(v), "median": v.median} for k, v in steps.items()},
+        "slowest_nodes": [{"seconds": s, "node": n} for s, n in slowest],
+    }
+    full, clv, ref = (steps[k].median for k in ("full_build", "clv_models", "lifetimes"))
+    result["ratios"] = {"lifetimes_fit / clv_models": ref / clv if clv else None}
+    (workdir / "bench.json").write_text(json.dumps(result, indent=2) + "\n")
+    return result

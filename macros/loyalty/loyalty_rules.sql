@@ -10,6 +10,16 @@
 {%- endmacro %}
 
 
+{#- responses, promoters, passives and detractors among the rows counted, from a
+    column holding the NPS category (null rows are not NPS answers). -#}
+{% macro nps_counts(category_column) -%}
+    count({{ category_column }}) as responses,
+    count(case when {{ category_column }} = 'promoter' then 1 end) as promoters,
+    count(case when {{ category_column }} = 'passive' then 1 end) as passives,
+    count(case when {{ category_column }} = 'detractor' then 1 end) as detractors
+{%- endmacro %}
+
+
 {#- NPS in points (-100 to 100) and its 95% interval, from counts:
     nps = 100 (P - D) / n; half-width = 196 sqrt((pP + pD - (pP - pD)^2) / n),
     the interval clipped to [-100, 100]. part: 'nps', 'low' or 'high'. -#}

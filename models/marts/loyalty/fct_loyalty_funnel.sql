@@ -5,20 +5,14 @@ with staged as (
     select * from {{ ref('int_customer_months_staged') }}
 ),
 
-entries as (
-    select * from {{ ref('int_customers_entry_months') }}
-),
-
 stages as (
     select * from {{ ref('loyalty_stages') }}
 ),
 
 months as (
-    {{ month_starts(
-        '(select min(least(signup_month, coalesce(first_purchase_month, signup_month)))'
-        ~ ' from entries)',
-        as_of_date()
-    ) }}
+    select distinct month_start_date from {{ ref('int_prospects_counted_monthly') }}
+    union
+    select distinct month_start_date from staged
 ),
 
 purchaser_counts as (
@@ -32,18 +26,11 @@ purchaser_counts as (
 
 prospect_counts as (
     select
-        months.month_start_date,
+        month_start_date,
         'prospect' as loyalty_stage,
-        count(*) as customers
-    from months
-    inner join entries
-        on
-            months.month_start_date >= entries.signup_month
-            and (
-                entries.first_purchase_month is null
-                or months.month_start_date < entries.first_purchase_month
-            )
-    group by months.month_start_date
+        cast(sum(customers) as bigint) as customers
+    from {{ ref('int_prospects_counted_monthly') }}
+    group by month_start_date
 ),
 
 counts as (

@@ -10,14 +10,6 @@ entries as (
     select * from {{ ref('int_customers_entry_months') }}
 ),
 
-months as (
-    {{ month_starts(
-        '(select min(least(signup_month, coalesce(first_purchase_month, signup_month)))'
-        ~ ' from entries)',
-        as_of_date()
-    ) }}
-),
-
 purchaser_moves as (
     select
         staged.month_start_date,
@@ -46,24 +38,12 @@ purchaser_counts as (
 ),
 
 prospect_counts as (
-    -- prospects at the month's end: signed up by then, first purchase later or never
     select
-        months.month_start_date,
-        case
-            when entries.signup_month < months.month_start_date then 'prospect'
-            else 'none'
-        end as from_stage,
+        month_start_date,
+        case when is_new_signup then 'none' else 'prospect' end as from_stage,
         'prospect' as to_stage,
-        count(*) as customers
-    from months
-    inner join entries
-        on
-            months.month_start_date >= entries.signup_month
-            and (
-                entries.first_purchase_month is null
-                or months.month_start_date < entries.first_purchase_month
-            )
-    group by all
+        customers
+    from {{ ref('int_prospects_counted_monthly') }}
 ),
 
 unioned as (

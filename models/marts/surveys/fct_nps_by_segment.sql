@@ -57,10 +57,7 @@ counted as (
     select
         segment_type,
         segment_value,
-        count(*) as responses,
-        count(case when nps_category = 'promoter' then 1 end) as promoters,
-        count(case when nps_category = 'passive' then 1 end) as passives,
-        count(case when nps_category = 'detractor' then 1 end) as detractors
+        {{ nps_counts('nps_category') }}
     from segmented
     group by segment_type, segment_value
 ),

@@ -13,10 +13,7 @@ months as (
 counted as (
     select
         months.month_start_date,
-        count(responses.response_id) as responses,
-        count(case when responses.nps_category = 'promoter' then 1 end) as promoters,
-        count(case when responses.nps_category = 'passive' then 1 end) as passives,
-        count(case when responses.nps_category = 'detractor' then 1 end) as detractors
+        {{ nps_counts('responses.nps_category') }}
     from months
     left join responses on months.month_start_date = responses.month_start_date
     group by months.month_start_date

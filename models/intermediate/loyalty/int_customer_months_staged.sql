@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}
-
 {#- The customer-month spine with the loyalty stage at each month end. The trailing
     window's purchases are cumulative purchases at the month end minus those at the
     window's (exclusive) start, found with an ASOF join on the running count; the

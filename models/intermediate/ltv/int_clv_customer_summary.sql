@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}
-
 {#- The BTYD summary of every customer whose first purchase is on or before the
     calibration end, in the papers' conventions (SPEC.md section 3): transactions are
     purchase days; x = repeat transactions up to the calibration end (inclusive),

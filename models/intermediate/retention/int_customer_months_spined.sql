@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}
-
 {#- One row per purchaser and calendar month, from the month of the first purchase
     to the as-of month (after churn too), with the month's activity and the
     customer's status at the month's end (the as-of date for the as-of month). -#}

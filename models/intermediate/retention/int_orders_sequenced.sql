@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}
-
 {#- Every staged order; purchases (completed, on or before the as-of date) numbered
     per customer in the order they were placed. -#}
 

@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}
-
 {#- One row per customer and day with a purchase (a "transaction": several
     purchases on one day are one), with the churn and reactivation rules applied:
     - the customer churns on churn_date_after(purchase_date) when no purchase

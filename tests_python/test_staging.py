@@ -188,3 +188,19 @@ def test_churn_vars_are_checked_at_run_start(dbt_build):
     result = dbt_build(FIXTURES / "minimal", vars_="{churn_after_days: 60, at_risk_after_days: 60}")
     assert result.returncode != 0
     assert "at_risk_after_days must be >= 1 and below churn_after_days (60)" in result.output
+
+
+def test_a_data_set_without_referrals_still_fills_the_customer_months(dbt_build):
+    """Regression: an ASOF LEFT JOIN on an empty right side returns no rows in DuckDB
+    1.4, which emptied the spine when nobody had recommended anyone."""
+    result = dbt_build(FIXTURES / "minimal")
+    assert result.returncode == 0, result.output
+    assert (
+        result.query("select count(*) from intermediate.int_customer_recommendations_unioned")[0][0]
+        == 0
+    )
+    # A bought on 2024-01-05 and 2024-02-05 (as-of date): two months, Jan and Feb
+    assert result.query(
+        "select customer_id, month_start_date::varchar, loyalty_stage_at_month_end "
+        "from marts.fct_customer_months order by all"
+    ) == [("A", "2024-01-01", "first_time"), ("A", "2024-02-01", "repeat")]

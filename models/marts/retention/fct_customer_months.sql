@@ -1,5 +1,5 @@
 with customer_months as (
-    select * from {{ ref('int_customer_months_staged') }}
+    select * from {{ ref('int_customer_months_spined') }}
 ),
 
 final as (

@@ -1,28 +1,9 @@
 {#- One row per purchaser and calendar month, from the month of the first purchase
-    to the as-of month (after churn too), with the month's activity, the customer's
-    status at the month's end (the as-of date for the as-of month) and the loyalty
-    stage there. The trailing window's purchases are cumulative purchases at the
-    month end minus those at the window's (exclusive) start, found with an ASOF join
-    on the running count; the latest recommendation likewise. Exact to the day,
-    without joining every purchase to every month, and the 12M-row spine (at 1M
-    customers) is written once. -#}
+    to the as-of month (after churn too), with the month's activity and the
+    customer's status at the month's end (the as-of date for the as-of month). -#}
 
 with purchase_days as (
     select * from {{ ref('int_purchase_days_sequenced') }}
-),
-
-recommendations as (
-    select
-        customer_id,
-        recommended_date
-    from {{ ref('int_customer_recommendations_unioned') }}
-    -- DuckDB 1.4 returns no rows at all from an ASOF LEFT JOIN whose right side is
-    -- empty (a data set without referrals): a row with a null key never matches
-    -- and keeps the right side non-empty
-    union all
-    select
-        cast(null as varchar) as customer_id,
-        cast(null as date) as recommended_date
 ),
 
 customers as (
@@ -113,56 +94,15 @@ carried as (
     from joined
 ),
 
-statused as (
-    select
-        *,
-        {{ customer_status('last_purchase_date', 'month_end_date') }}
-            as status_at_month_end,
-        {{ dbt.dateadd('day', -1 * var('loyalty_window_days'), 'month_end_date') }}
-            as window_start_date
-    from carried
-),
-
-with_window_purchases as (
-    -- DuckDB ASOF join: the latest purchase day on or before the window start
-    select
-        statused.*,
-        statused.cumulative_purchases
-        - coalesce(purchase_days.cumulative_purchases, 0) as purchases_in_window
-    from statused
-    asof left join purchase_days
-        on
-            statused.customer_id = purchase_days.customer_id
-            and statused.window_start_date >= purchase_days.purchase_date
-),
-
-with_recommendation as (
-    select
-        with_window_purchases.*,
-        recommendations.recommended_date as last_recommended_date
-    from with_window_purchases
-    asof left join recommendations
-        on
-            with_window_purchases.customer_id = recommendations.customer_id
-            and with_window_purchases.month_end_date >= recommendations.recommended_date
-),
-
 final as (
     select
         customer_id,
-        status_at_month_end,
-        {{ loyalty_stage(
-            'status_at_month_end',
-            'cumulative_purchases',
-            'purchases_in_window',
-            'coalesce(' ~ in_loyalty_window('last_recommended_date', 'month_end_date')
-            ~ ', false)'
-        ) }} as loyalty_stage_at_month_end,
+        {{ customer_status('last_purchase_date', 'month_end_date') }}
+            as status_at_month_end,
         {{ dbt.datediff('first_purchase_date', 'month_start_date', 'month') }}
             as months_since_first_purchase,
         purchases,
         cumulative_purchases,
-        purchases_in_window,
         revenue,
         margin,
         {{ dbt.datediff('last_purchase_date', 'month_end_date', 'day') }}
@@ -175,9 +115,8 @@ final as (
         month_start_date,
         month_end_date,
         first_purchase_date,
-        last_purchase_date,
-        last_recommended_date
-    from with_recommendation
+        last_purchase_date
+    from carried
 )
 
 select * from final

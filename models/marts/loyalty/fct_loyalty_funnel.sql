@@ -2,7 +2,7 @@
     included from their sign-up month: every month x every stage (0 when empty). -#}
 
 with staged as (
-    select * from {{ ref('int_customer_months_spined') }}
+    select * from {{ ref('int_customer_months_staged') }}
 ),
 
 stages as (

@@ -3,7 +3,7 @@
     'none'; prospects become first_time (or more) in their first purchase month. -#}
 
 with staged as (
-    select * from {{ ref('int_customer_months_spined') }}
+    select * from {{ ref('int_customer_months_staged') }}
 ),
 
 entries as (

@@ -1,5 +1,5 @@
 with customer_months as (
-    select * from {{ ref('int_customer_months_spined') }}
+    select * from {{ ref('int_customer_months_staged') }}
 ),
 
 final as (

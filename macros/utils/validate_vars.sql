@@ -58,6 +58,12 @@
             ~ churn ~ "), got '" ~ at_risk ~ "'") -%}
     {%- endif -%}
 
+    {%- set lookback = var('incremental_lookback_days') -%}
+    {%- if lookback is not number or lookback < 0 or lookback != lookback | int -%}
+        {%- do errors.append("incremental_lookback_days must be a whole number of days >= 0, got '"
+            ~ lookback ~ "'") -%}
+    {%- endif -%}
+
     {%- if errors -%}
         {{ exceptions.raise_compiler_error("Invalid vars: " ~ errors | join('; ')) }}
     {%- endif -%}

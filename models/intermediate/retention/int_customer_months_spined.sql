@@ -1,22 +1,41 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_incremental_window(
+        'month_start_date >= ' ~ incremental_window_start_month()
+    ) }}",
+    post_hook="{{ record_incremental_build() }}",
+) }}
+
 {#- One row per purchaser and calendar month, from the month of the first purchase
     to the as-of month (after churn too), with the month's activity and the
-    customer's status at the month's end (the as-of date for the as-of month). -#}
+    customer's status at the month's end (the as-of date for the as-of month) and
+    at its start (the previous month's end).
+    Incremental: the months from the window start's month on. The purchases before
+    that month enter as one carry-in row per customer, so running counts and the
+    last purchase continue where the kept months end. -#}
 
 with purchase_days as (
     select * from {{ ref('int_purchase_days_sequenced') }}
 ),
 
+first_month as (
+    select {{ incremental_window_start_month() }} as month_start_date
+),
+
 customers as (
     select
         customer_id,
-        min(purchase_date) as first_purchase_date
+        purchase_date as first_purchase_date
     from purchase_days
-    group by customer_id
+    where purchase_day_number = 1
 ),
 
 months as (
     {{ month_starts(
-        '(select min(first_purchase_date) from customers)',
+        '(select greatest(min(customers.first_purchase_date), '
+        ~ '(select first_month.month_start_date from first_month)) from customers)',
         as_of_date()
     ) }}
 ),
@@ -43,15 +62,17 @@ monthly_purchases as (
         bool_or(is_reactivation) as is_reactivated,
         max(purchase_date) as last_purchase_date_in_month
     from purchase_days
+    where purchase_date >= (select first_month.month_start_date from first_month)
     group by all
 ),
 
 monthly_churns as (
+    -- one churn a month at most: churn_after_days >= 31
     select
         customer_id,
         cast({{ dbt.date_trunc('month', 'churn_date') }} as date) as month_start_date
     from purchase_days
-    where churn_date is not null
+    where churn_date >= (select first_month.month_start_date from first_month)
 ),
 
 joined as (
@@ -68,7 +89,8 @@ joined as (
         least(
             cast({{ dbt.last_day('spine.month_start_date', 'month') }} as date),
             {{ as_of_date() }}
-        ) as month_end_date
+        ) as month_end_date,
+        false as is_carry_in
     from spine
     left join monthly_purchases
         on
@@ -78,33 +100,75 @@ joined as (
         on
             spine.customer_id = monthly_churns.customer_id
             and spine.month_start_date = monthly_churns.month_start_date
+    {%- if is_incremental() %}
+
+    union all
+
+    -- the kept months, summed up as one row in the month before the first
+    select
+        purchase_days.customer_id,
+        cast({{ dbt.dateadd('month', -1, 'first_month.month_start_date') }} as date)
+            as month_start_date,
+        min(purchase_days.purchase_date) as first_purchase_date,
+        cast(sum(purchase_days.purchases) as bigint) as purchases,
+        sum(purchase_days.revenue) as revenue,
+        sum(purchase_days.margin) as margin,
+        false as is_reactivated,
+        false as is_churned_in_month,
+        max(purchase_days.purchase_date) as last_purchase_date_in_month,
+        cast(first_month.month_start_date - 1 as date) as month_end_date,
+        true as is_carry_in
+    from purchase_days
+    cross join first_month
+    where purchase_days.purchase_date < first_month.month_start_date
+    group by purchase_days.customer_id, first_month.month_start_date
+    {%- endif %}
 ),
 
 carried as (
     select
         *,
-        cast(sum(purchases) over (
-            partition by customer_id order by month_start_date
-            rows between unbounded preceding and current row
-        ) as bigint) as cumulative_purchases,
-        max(last_purchase_date_in_month) over (
-            partition by customer_id order by month_start_date
-            rows between unbounded preceding and current row
-        ) as last_purchase_date
+        cast(sum(purchases) over customer_months as bigint) as cumulative_purchases,
+        sum(revenue) over customer_months as cumulative_revenue,
+        sum(margin) over customer_months as cumulative_margin,
+        max(last_purchase_date_in_month) over customer_months as last_purchase_date
     from joined
+    window customer_months as (
+        partition by customer_id order by month_start_date
+        rows between unbounded preceding and current row
+    )
+),
+
+with_status as (
+    select
+        *,
+        {{ customer_status('last_purchase_date', 'month_end_date') }}
+            as status_at_month_end
+    from carried
+),
+
+with_start_status as (
+    select
+        *,
+        lag(status_at_month_end) over (
+            partition by customer_id order by month_start_date
+        ) as status_at_month_start
+    from with_status
 ),
 
 final as (
     select
         customer_id,
-        {{ customer_status('last_purchase_date', 'month_end_date') }}
-            as status_at_month_end,
+        status_at_month_start,
+        status_at_month_end,
         {{ dbt.datediff('first_purchase_date', 'month_start_date', 'month') }}
             as months_since_first_purchase,
         purchases,
         cumulative_purchases,
         revenue,
         margin,
+        cumulative_revenue,
+        cumulative_margin,
         {{ dbt.datediff('last_purchase_date', 'month_end_date', 'day') }}
             as days_since_last_purchase,
         month_start_date = cast(
@@ -116,7 +180,8 @@ final as (
         month_end_date,
         first_purchase_date,
         last_purchase_date
-    from carried
+    from with_start_status
+    where not is_carry_in
 )
 
 select * from final

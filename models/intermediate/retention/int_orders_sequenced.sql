@@ -1,8 +1,22 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_incremental_customers(ref('stg_raw__orders'), 'ordered_date') }}",
+    post_hook="{{ record_incremental_build() }}",
+) }}
+
 {#- Every staged order; purchases (completed, on or before the as-of date) numbered
-    per customer in the order they were placed. -#}
+    per customer in the order they were placed. Incremental: every order of the
+    customers with an order in the window. -#}
 
 with orders as (
     select * from {{ ref('stg_raw__orders') }}
+    {%- if is_incremental() %}
+    where customer_id in {{ customers_in_incremental_window(
+        ref('stg_raw__orders'), 'ordered_date'
+    ) }}
+    {%- endif %}
 ),
 
 flagged as (

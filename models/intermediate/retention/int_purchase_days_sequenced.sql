@@ -1,43 +1,13 @@
-{#- One row per customer and day with a purchase (a "transaction": several
-    purchases on one day are one), with the churn and reactivation rules applied:
-    - the customer churns on churn_date_after(purchase_date) when no purchase
-      comes before that day and the day is on or before the as-of date;
-    - a purchase is a reactivation when the customer had churned by then
-      (the previous purchase day's churn date is on or before it). -#}
+{{ config(materialized='view') }}
 
-with purchases as (
-    select * from {{ ref('int_orders_sequenced') }}
-    where is_purchase
-),
+{#- int_purchase_days_numbered with the churn rule applied as of the as-of date:
+    the customer churns on churn_date_after(purchase_date) when no purchase comes
+    before that day and the day is on or before the as-of date.
+    A view: the only as-of dependent column, so the table below it stays
+    incremental while a new as-of date turns customers into churners. -#}
 
-purchase_days as (
-    select
-        customer_id,
-        ordered_date as purchase_date,
-        count(*) as purchases,
-        sum(revenue) as revenue,
-        sum(margin) as margin
-    from purchases
-    group by customer_id, ordered_date
-),
-
-sequenced as (
-    select
-        *,
-        row_number() over (
-            partition by customer_id order by purchase_date
-        ) as purchase_day_number,
-        cast(sum(purchases) over (
-            partition by customer_id order by purchase_date
-            rows between unbounded preceding and current row
-        ) as bigint) as cumulative_purchases,
-        lag(purchase_date) over (
-            partition by customer_id order by purchase_date
-        ) as previous_purchase_date,
-        lead(purchase_date) over (
-            partition by customer_id order by purchase_date
-        ) as next_purchase_date
-    from purchase_days
+with purchase_days as (
+    select * from {{ ref('int_purchase_days_numbered') }}
 ),
 
 final as (
@@ -48,11 +18,8 @@ final as (
         cumulative_purchases,
         revenue,
         margin,
-        purchase_day_number = 1 as is_first_purchase,
-        coalesce(
-            {{ churn_date_after('previous_purchase_date') }} <= purchase_date,
-            false
-        ) as is_reactivation,
+        is_first_purchase,
+        is_reactivation,
         purchase_date,
         previous_purchase_date,
         next_purchase_date,
@@ -65,7 +32,7 @@ final as (
                 and {{ churn_date_after('purchase_date') }} <= {{ as_of_date() }}
                 then cast({{ churn_date_after('purchase_date') }} as date)
         end as churn_date
-    from sequenced
+    from purchase_days
 )
 
 select * from final

@@ -1,7 +1,19 @@
-{#- Clean survey answers given on or before the as-of date, with the NPS category. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_incremental_window(
+        'responded_date >= ' ~ incremental_window_start()
+    ) }}",
+    post_hook="{{ record_incremental_build() }}",
+) }}
+
+{#- Clean survey answers given on or before the as-of date, with the NPS category.
+    Incremental: the answers dated in the window. -#}
 
 with responses as (
     select * from {{ ref('stg_raw__survey_responses') }}
+    where cast(responded_at as date) >= {{ incremental_window_start() }}
 ),
 
 final as (

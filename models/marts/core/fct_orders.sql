@@ -1,5 +1,20 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_incremental_customers(ref('int_orders_sequenced'), 'ordered_date') }}",
+    post_hook="{{ record_incremental_build() }}",
+) }}
+
+{#- Incremental: every order of the customers with an order in the window. -#}
+
 with orders as (
     select * from {{ ref('int_orders_sequenced') }}
+    {%- if is_incremental() %}
+    where customer_id in {{ customers_in_incremental_window(
+        ref('int_orders_sequenced'), 'ordered_date'
+    ) }}
+    {%- endif %}
 ),
 
 final as (

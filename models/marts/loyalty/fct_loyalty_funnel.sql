@@ -1,8 +1,25 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_incremental_window(
+        'month_start_date >= ' ~ incremental_window_start_month()
+    ) }}",
+    post_hook="{{ record_incremental_build() }}",
+) }}
+
 {#- Customers at each stage of the loyalty ladder at each month end, prospects
-    included from their sign-up month: every month x every stage (0 when empty). -#}
+    included from their sign-up month: every month x every stage (0 when empty).
+    Incremental: the months from the window start's month on. -#}
 
 with staged as (
-    select * from {{ ref('int_customer_months_staged') }}
+    select * from {{ ref('fct_customer_months') }}
+    where month_start_date >= {{ incremental_window_start_month() }}
+),
+
+prospects as (
+    select * from {{ ref('int_prospects_counted_monthly') }}
+    where month_start_date >= {{ incremental_window_start_month() }}
 ),
 
 stages as (
@@ -10,7 +27,7 @@ stages as (
 ),
 
 months as (
-    select distinct month_start_date from {{ ref('int_prospects_counted_monthly') }}
+    select distinct month_start_date from prospects
     union
     select distinct month_start_date from staged
 ),
@@ -29,7 +46,7 @@ prospect_counts as (
         month_start_date,
         'prospect' as loyalty_stage,
         cast(sum(customers) as bigint) as customers
-    from {{ ref('int_prospects_counted_monthly') }}
+    from prospects
     group by month_start_date
 ),
 

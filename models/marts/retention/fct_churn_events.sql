@@ -1,3 +1,17 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_incremental_window(
+        'event_date >= ' ~ incremental_window_start()
+    ) }}",
+    post_hook="{{ record_incremental_build() }}",
+) }}
+
+{#- Every churn and reactivation. Incremental: the events dated in the window (an
+    event before it cannot change: a churn needs the as-of date to reach it, and a
+    purchase in the window only changes churns after it). -#}
+
 with purchase_days as (
     select * from {{ ref('int_purchase_days_sequenced') }}
 ),
@@ -11,7 +25,7 @@ churns as (
         churn_date as event_date,
         purchase_date as last_purchase_date
     from purchase_days
-    where churn_date is not null
+    where churn_date >= {{ incremental_window_start() }}
 ),
 
 reactivations as (
@@ -23,7 +37,7 @@ reactivations as (
         purchase_date as event_date,
         previous_purchase_date as last_purchase_date
     from purchase_days
-    where is_reactivation
+    where is_reactivation and purchase_date >= {{ incremental_window_start() }}
 ),
 
 unioned as (

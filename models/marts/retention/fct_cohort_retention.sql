@@ -1,9 +1,23 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_incremental_window(
+        'activity_month >= ' ~ incremental_window_start_month()
+    ) }}",
+    post_hook="{{ record_incremental_build() }}",
+) }}
+
 {#- Cohort = calendar month of the first purchase. Every purchaser appears in every
     month of the spine from that month to the as-of month, so each cell counts the
-    whole cohort, and no cell lies after the as-of month. -#}
+    whole cohort, and no cell lies after the as-of month. Cumulative revenue per
+    customer sums the customers' own running totals from the spine, so a cell needs
+    only its own month. Incremental: the activity months from the window start's
+    month on. -#}
 
 with customer_months as (
     select * from {{ ref('int_customer_months_spined') }}
+    where month_start_date >= {{ incremental_window_start_month() }}
 ),
 
 cells as (
@@ -15,23 +29,10 @@ cells as (
         count(*) as cohort_size,
         count(case when purchases > 0 then 1 end) as active_customers,
         sum(revenue) as revenue,
-        sum(margin) as margin
+        sum(cumulative_revenue) as cumulative_revenue,
+        sum(cumulative_margin) as cumulative_margin
     from customer_months
     group by all
-),
-
-cumulative as (
-    select
-        *,
-        sum(revenue) over (
-            partition by cohort_month order by months_since_first_purchase
-            rows between unbounded preceding and current row
-        ) as cumulative_revenue,
-        sum(margin) over (
-            partition by cohort_month order by months_since_first_purchase
-            rows between unbounded preceding and current row
-        ) as cumulative_margin
-    from cells
 ),
 
 final as (
@@ -49,7 +50,7 @@ final as (
             as cumulative_margin_per_customer,
         cohort_month,
         activity_month
-    from cumulative
+    from cells
 )
 
 select * from final

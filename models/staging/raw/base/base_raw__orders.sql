@@ -1,4 +1,14 @@
-{#- Raw orders, typed, each row with every problem it has (or none). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_incremental_window(in_incremental_window('ordered_at')) }}",
+    post_hook="{{ record_incremental_build() }}",
+) }}
+
+{#- Raw orders, typed, each row with every problem it has (or none).
+    Incremental: re-derives the rows dated in the window (and those without a
+    valid date); a duplicate id is still judged against the whole file. -#}
 
 with source as (
     select * from {{ source('raw', 'orders') }}
@@ -26,17 +36,35 @@ typed as (
     from source
 ),
 
-checked as (
+in_window as (
+    select * from typed
+    where {{ in_incremental_window('ordered_at') }}
+),
+
+id_occurrences as (
+    -- the first row of an id in the whole file is the one kept
     select
-        typed.*,
-        customers.customer_id is not null as is_known_customer,
-        statuses.status is not null as is_valid_status,
+        source_row_number,
         row_number() over (
-            partition by typed.order_id order by typed.source_row_number
+            partition by order_id order by source_row_number
         ) as id_occurrence
     from typed
-    left join customers on typed.customer_id = customers.customer_id
-    left join statuses on typed.status = statuses.status
+    {%- if is_incremental() %}
+    where order_id in (select in_window.order_id from in_window)
+    {%- endif %}
+),
+
+checked as (
+    select
+        in_window.*,
+        customers.customer_id is not null as is_known_customer,
+        statuses.status is not null as is_valid_status,
+        id_occurrences.id_occurrence
+    from in_window
+    left join id_occurrences
+        on in_window.source_row_number = id_occurrences.source_row_number
+    left join customers on in_window.customer_id = customers.customer_id
+    left join statuses on in_window.status = statuses.status
 )
 
 select

@@ -1,4 +1,13 @@
-{#- Raw survey answers, typed, each row with every problem it has (or none). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_incremental_window(in_incremental_window('responded_at')) }}",
+    post_hook="{{ record_incremental_build() }}",
+) }}
+
+{#- Raw survey answers, typed, each row with every problem it has (or none).
+    Incremental like base_raw__orders. -#}
 
 with source as (
     select * from {{ source('raw', 'survey_responses') }}
@@ -24,20 +33,38 @@ typed as (
     from source
 ),
 
+in_window as (
+    select * from typed
+    where {{ in_incremental_window('responded_at') }}
+),
+
+id_occurrences as (
+    -- the first row of an id in the whole file is the one kept
+    select
+        source_row_number,
+        row_number() over (
+            partition by response_id order by source_row_number
+        ) as id_occurrence
+    from typed
+    {%- if is_incremental() %}
+    where response_id in (select in_window.response_id from in_window)
+    {%- endif %}
+),
+
 checked as (
     select
-        typed.*,
+        in_window.*,
         survey_types.min_score,
         survey_types.max_score,
         survey_types.survey_type is not null as is_known_survey_type,
-        typed.customer_id is null
+        in_window.customer_id is null
         or customers.customer_id is not null as is_known_or_anonymous,
-        row_number() over (
-            partition by typed.response_id order by typed.source_row_number
-        ) as id_occurrence
-    from typed
-    left join customers on typed.customer_id = customers.customer_id
-    left join survey_types on typed.survey_type = survey_types.survey_type
+        id_occurrences.id_occurrence
+    from in_window
+    left join id_occurrences
+        on in_window.source_row_number = id_occurrences.source_row_number
+    left join customers on in_window.customer_id = customers.customer_id
+    left join survey_types on in_window.survey_type = survey_types.survey_type
 )
 
 select

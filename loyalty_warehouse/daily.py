@@ -1,0 +1,78 @@
+"""Raw folders for a daily build: the data as exported on one day, and on the next.
+
+`split_days(source, day, first, second)` writes two raw folders from one:
+
+- ``first``: every row dated on or before ``day``, except a share of the rows of the
+  day before it, held back to arrive late;
+- ``second``: the rows of ``first``, then, appended in their file order, the held-back
+  rows and the rows dated ``day + 1``: the next day's export of a table that only
+  grows.
+
+The incremental test and ``loyalty bench`` build ``first`` fully, then ``second``
+incrementally, and compare with a full build of ``second``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+
+# the timestamp that dates each raw table's rows
+DATED_BY = {
+    "customers": "signed_up_at",
+    "orders": "ordered_at",
+    "survey_responses": "responded_at",
+    "referral_offers": "offered_at",
+}
+
+
+def split_days(
+    source: Path, day: date, first: Path, second: Path, late_every: int = 10
+) -> dict[str, tuple[int, int]]:
+    """Write the two folders; returns {table: (rows in first, rows in second)}.
+
+    late_every: one row in that many of the day before ``day`` arrives late (0: none).
+    """
+    first.mkdir(parents=True, exist_ok=True)
+    second.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    with duckdb.connect() as con:
+        for table, column in DATED_BY.items():
+            files = sorted(source.glob(f"{table}.parquet"))
+            if not files:
+                continue
+            con.execute(
+                f"""
+                create or replace temp table rows_ as
+                select
+                    *,
+                    cast(try_cast({column} as timestamp) as date) as _day,
+                    (
+                        {late_every} > 0
+                        and cast(try_cast({column} as timestamp) as date) = ?
+                        and file_row_number % {late_every} = 0
+                    ) as _late
+                from read_parquet(?, file_row_number = true)
+                """,
+                [day - timedelta(days=1), str(files[0])],
+            )
+            keep = "* exclude (_day, _late, file_row_number)"
+            con.execute(
+                f"copy (select {keep} from rows_ where _day <= ? and not _late "
+                f"order by file_row_number) to '{first / files[0].name}' (format parquet)",
+                [day],
+            )
+            con.execute(
+                f"copy (select {keep} from rows_ where _late or _day <= ? "
+                f"order by not (_day <= ? and not _late), file_row_number) "
+                f"to '{second / files[0].name}' (format parquet)",
+                [day + timedelta(days=1), day],
+            )
+            counts[table] = tuple(
+                con.execute(f"select count(*) from read_parquet('{folder / files[0].name}')")
+                .fetchall()[0][0]
+                for folder in (first, second)
+            )
+    return counts

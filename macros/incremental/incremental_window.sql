@@ -1,0 +1,118 @@
+{#- Incremental models (a daily build adds a day of data and moves the as-of date).
+
+    Each incremental model re-derives only the rows dated on or after its window
+    start and keeps the rest as it was:
+
+        window start = the earlier of this build's as-of date and the as-of date the
+                       model was last built with, minus var incremental_lookback_days
+
+    so the day (or days) since the model's last build, and the lookback for
+    late-arriving rows, are always rebuilt, even when builds were skipped or the
+    as-of date moved back. The as-of date a model was built with is recorded by its
+    post-hook (record_incremental_build) in the table incremental_builds, one row per
+    model, so a failed or partly selected build does not move another model's window.
+    Rows dated before the window are taken as final: if older data changed, run
+    `dbt build --full-refresh`. -#}
+
+
+{#- The table of the as-of date each incremental model was last built with. -#}
+{% macro incremental_builds_relation() -%}
+    {{ target.database }}.intermediate.incremental_builds
+{%- endmacro %}
+
+
+{#- on-run-start: create the table incremental_builds when missing. -#}
+{% macro create_incremental_builds() %}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- do run_query('create schema if not exists intermediate') -%}
+    {%- do run_query(
+        'create table if not exists ' ~ incremental_builds_relation() ~ ' ('
+        ~ 'model_name varchar primary key, as_of_date date not null, '
+        ~ 'window_start_date date, built_at timestamp not null)'
+    ) -%}
+{% endmacro %}
+
+
+{#- The first date this model re-derives, as a SQL date expression. A full build
+    (first build, or --full-refresh) re-derives everything: the earliest date. -#}
+{% macro incremental_window_start() -%}
+    {%- if is_incremental() -%}
+        (
+            select coalesce(
+                cast(least(max(as_of_date), {{ as_of_date() }}) as date)
+                - {{ var('incremental_lookback_days') }},
+                date '0001-01-01'
+            )
+            from {{ incremental_builds_relation() }}
+            where model_name = '{{ this.identifier }}'
+        )
+    {%- else -%}
+        date '0001-01-01'
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The first month this model re-derives (month grain: the window start's month). -#}
+{% macro incremental_window_start_month() -%}
+    cast({{ dbt.date_trunc('month', incremental_window_start()) }} as date)
+{%- endmacro %}
+
+
+{#- pre-hook: remove the rows the model is about to re-derive.
+    where: the condition on the model's rows, e.g.
+    "month_start_date >= " ~ incremental_window_start_month(). -#}
+{% macro delete_incremental_window(where) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ where }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- post-hook: record the as-of date (and window) this model was built with. -#}
+{% macro record_incremental_build() -%}
+    insert or replace into {{ incremental_builds_relation() }}
+    select
+        '{{ this.identifier }}' as model_name,
+        {{ as_of_date() }} as as_of_date,
+        {{ incremental_window_start() }} as window_start_date,
+        current_timestamp as built_at
+{%- endmacro %}
+
+
+{#- Base models: the raw rows an incremental build re-derives, by their timestamp:
+    those dated on or after the window start, and those without a valid timestamp
+    (few, and quarantined each build). Also the pre-hook's condition. -#}
+{% macro in_incremental_window(timestamp_column) -%}
+    {%- if is_incremental() -%}
+        ({{ timestamp_column }} is null
+        or cast({{ timestamp_column }} as date) >= {{ incremental_window_start() }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Models whose rows depend on a customer's whole history (order numbers, the
+    previous and next purchase): an incremental build re-derives every row of the
+    customers with a row dated in the window. The customers, as a subquery:
+    relation's customer_id where date_column >= the window start. -#}
+{% macro customers_in_incremental_window(relation, date_column, where='true') -%}
+    (
+        select distinct customer_id from {{ relation }}
+        where {{ date_column }} >= {{ incremental_window_start() }} and ({{ where }})
+    )
+{%- endmacro %}
+
+
+{#- pre-hook of those models: their rows dated in the window (some may be gone
+    from upstream now) and every row of the customers upstream has in the window.
+    own_date_column: the model's date column when not named as upstream's. -#}
+{% macro delete_incremental_customers(
+    relation, date_column, where='true', own_date_column=none
+) -%}
+    {{ delete_incremental_window(
+        (own_date_column or date_column) ~ ' >= ' ~ incremental_window_start()
+        ~ ' or customer_id in '
+        ~ customers_in_incremental_window(relation, date_column, where)
+    ) }}
+{%- endmacro %}

@@ -16,7 +16,10 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
+
+from loyalty_warehouse import daily
 
 ROOT = Path(__file__).resolve().parents[1]
 WRAPPER = (
@@ -67,6 +70,30 @@ def _run(cmd: list[str], env: dict, log: Path) -> tuple[float, float]:
     return seconds, report["peak_kb"] / 1024
 
 
+def compare_marts(first: Path, second: Path) -> dict[str, tuple[int, int]]:
+    """{mart: (rows in second, rows not in both)} for every table of second's marts."""
+    import duckdb
+
+    out = {}
+    with duckdb.connect(":memory:") as con:
+        con.execute(f"attach '{first}' as a (read_only)")
+        con.execute(f"attach '{second}' as b (read_only)")
+        names = con.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = 'b' and table_schema = 'marts' order by 1"
+        ).fetchall()
+        marts = [name for (name,) in names]
+        for mart in marts:
+            rows = con.execute(f"select count(*) from b.marts.{mart}").fetchall()[0][0]
+            diff = con.execute(
+                f"select count(*) from ((select * from a.marts.{mart} except all "
+                f"select * from b.marts.{mart}) union all (select * from b.marts.{mart} "
+                f"except all select * from a.marts.{mart}))"
+            ).fetchall()[0][0]
+            out[mart] = (rows, diff)
+    return out
+
+
 def _lifetimes_python(workdir: Path) -> Path:
     venv = workdir / "lifetimes-venv"
     python = venv / "bin" / "python"
@@ -93,20 +120,35 @@ def run(customers: int, repeat: int, workdir: Path, progress=print) -> dict:
     }
     steps: dict[str, Step] = {}
 
+    # the generated history ends on DAY + 1: the full build takes the export of DAY,
+    # the incremental build the next day's (one more day, some late rows)
+    generated, day_n, day_n1 = workdir / "generated", workdir / "day_n", workdir / "day_n1"
     progress(f"generating {customers:,} customers")
     step = steps["generate"] = Step("generate")
+    shutil.rmtree(generated, ignore_errors=True)
     seconds, peak = _run([str(bin_dir / "loyalty"), "generate", "--customers", str(customers),
-                          "--out", str(raw)], env, log)  # fmt: skip
+                          "--out", str(generated)], env, log)  # fmt: skip
     step.seconds.append(seconds)
     step.peak_mb = peak
+    last_day = date.fromisoformat(json.loads((generated / "truth.json").read_text())["end_date"])
+    for folder in (day_n, day_n1):
+        shutil.rmtree(folder, ignore_errors=True)
+    daily.split_days(generated, last_day - timedelta(days=1), day_n, day_n1)
 
+    def use_export(folder: Path) -> None:
+        # one raw folder whose files are replaced, as a daily export would be
+        shutil.rmtree(raw, ignore_errors=True)
+        shutil.copytree(folder, raw)
+
+    dbt_build = [str(bin_dir / "dbt"), "build", "--project-dir", str(ROOT)]
+    use_export(day_n)
     step = steps["full_build"] = Step("full dbt build")
     clv_seconds = []
     for i in range(repeat):
         progress(f"full dbt build {i + 1}/{repeat}")
         db.unlink(missing_ok=True)
         shutil.rmtree(target, ignore_errors=True)
-        seconds, peak = _run([str(bin_dir / "dbt"), "build", "--project-dir", str(ROOT)], env, log)
+        seconds, peak = _run(dbt_build, env, log)
         step.seconds.append(seconds)
         step.peak_mb = max(step.peak_mb, peak)
         results = json.loads((target / "run_results.json").read_text())["results"]
@@ -115,8 +157,34 @@ def run(customers: int, repeat: int, workdir: Path, progress=print) -> dict:
                                and r["unique_id"].startswith("model.")))  # fmt: skip
     slowest = sorted(((r["execution_time"], r["unique_id"]) for r in results), reverse=True)[:10]
 
-    steps["incremental_build"] = Step("one-day incremental build",
-                                      note="not implemented yet (issue 7)")  # fmt: skip
+    # the one-day incremental build, each repeat from the same state after day N
+    after_day_n = workdir / "after_day_n.duckdb"
+    shutil.copyfile(db, after_day_n)
+    use_export(day_n1)
+    step = steps["incremental_build"] = Step("one-day incremental build")
+    for i in range(repeat):
+        progress(f"one-day incremental dbt build {i + 1}/{repeat}")
+        shutil.copyfile(after_day_n, db)
+        seconds, peak = _run(dbt_build, env, log)
+        step.seconds.append(seconds)
+        step.peak_mb = max(step.peak_mb, peak)
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    slowest_incremental = sorted(
+        ((r["execution_time"], r["unique_id"]) for r in results), reverse=True
+    )[:10]
+    after_day_n.unlink()
+
+    progress("full dbt build of the same two days, to compare every mart")
+    check_db = workdir / "check_warehouse.duckdb"
+    check_db.unlink(missing_ok=True)
+    _run(dbt_build + ["--target-path", str(workdir / "check_target")],
+         {**env, "LOYALTY_DB_PATH": str(check_db)}, log)  # fmt: skip
+    differing = {m: d for m, (_, d) in compare_marts(db, check_db).items() if d}
+    steps["incremental_build"].note = (
+        "marts identical to a full build" if not differing
+        else f"marts differ from a full build: {differing}"
+    )  # fmt: skip
+    check_db.unlink()
 
     step = steps["clv_models"] = Step("CLV models (params, predictions, holdout)")
     step.seconds = clv_seconds
@@ -149,8 +217,14 @@ def run(customers: int, repeat: int, workdir: Path, progress=print) -> dict:
         "machine": machine(),
         "steps": {k: {**asdict(v), "median": v.median} for k, v in steps.items()},
         "slowest_nodes": [{"seconds": s, "node": n} for s, n in slowest],
+        "slowest_nodes_incremental": [{"seconds": s, "node": n} for s, n in slowest_incremental],
+        "marts_differing_after_incremental": differing,
     }
     full, clv, ref = (steps[k].median for k in ("full_build", "clv_models", "lifetimes"))
-    result["ratios"] = {"lifetimes_fit / clv_models": ref / clv if clv else None}
+    incremental = steps["incremental_build"].median
+    result["ratios"] = {
+        "lifetimes_fit / clv_models": ref / clv if clv else None,
+        "incremental / full_build": incremental / full if full else None,
+    }
     (workdir / "bench.json").write_text(json.dumps(result, indent=2) + "\n")
     return result

@@ -71,8 +71,9 @@ def split_days(
                 [day + timedelta(days=1), day],
             )
             counts[table] = tuple(
-                con.execute(f"select count(*) from read_parquet('{folder / files[0].name}')")
-                .fetchall()[0][0]
+                con.execute(
+                    f"select count(*) from read_parquet('{folder / files[0].name}')"
+                ).fetchall()[0][0]
                 for folder in (first, second)
             )
     return counts

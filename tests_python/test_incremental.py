@@ -5,40 +5,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import duckdb
 import pytest
 
 from conftest import run_dbt
 from loyalty_warehouse import daily
 from loyalty_warehouse import generate as g
+from loyalty_warehouse.bench import compare_marts
 
 pytestmark = pytest.mark.dbt
 
 LOOKBACK_DAYS = 3  # the default of var incremental_lookback_days
-
-
-def _differences(first, second) -> dict[str, tuple[int, int]]:
-    """{mart: (rows, rows differing)} for every table of the marts schema."""
-    out = {}
-    with duckdb.connect(":memory:") as con:
-        con.execute(f"attach '{first}' as a (read_only)")
-        con.execute(f"attach '{second}' as b (read_only)")
-        marts = [
-            name
-            for (name,) in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_catalog = 'b' and table_schema = 'marts' order by 1"
-            ).fetchall()
-        ]
-        for mart in marts:
-            rows = con.execute(f"select count(*) from b.marts.{mart}").fetchall()[0][0]
-            diff = con.execute(
-                f"select count(*) from ((select * from a.marts.{mart} except all "
-                f"select * from b.marts.{mart}) union all (select * from b.marts.{mart} "
-                f"except all select * from a.marts.{mart}))"
-            ).fetchall()[0][0]
-            out[mart] = (rows, diff)
-    return out
 
 
 @pytest.mark.parametrize(
@@ -73,7 +49,7 @@ def test_one_more_day_incrementally_equals_a_full_build(tmp_path, day):
         (day + timedelta(days=1), day - timedelta(days=LOOKBACK_DAYS))
     }
 
-    differences = _differences(daily_db, full.db_path)
+    differences = compare_marts(daily_db, full.db_path)
     assert len(differences) >= 19
     assert {mart: diff for mart, (_, diff) in differences.items() if diff} == {}
     # and the comparison compared something
@@ -95,5 +71,5 @@ def test_as_of_date_moved_back_rebuilds_from_there(tmp_path):
     assert incremental.query("select max(ordered_date) from marts.fct_orders") == [
         (date(2025, 10, 21),)
     ]
-    differences = _differences(daily_db, full.db_path)
+    differences = compare_marts(daily_db, full.db_path)
     assert {mart: diff for mart, (_, diff) in differences.items() if diff} == {}

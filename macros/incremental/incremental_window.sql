@@ -27,7 +27,7 @@
     {%- do run_query('create schema if not exists intermediate') -%}
     {%- do run_query(
         'create table if not exists ' ~ incremental_builds_relation() ~ ' ('
-        ~ 'model_name varchar primary key, as_of_date date not null, '
+        ~ 'model_name varchar primary key, as_of_date date, '
         ~ 'window_start_date date, built_at timestamp not null)'
     ) -%}
 {% endmacro %}

@@ -23,14 +23,17 @@ window_orders as (
 ),
 
 customer_months as (
+    -- the months of the churn window only (status_at_month_start spares a window
+    -- over each customer's whole history)
     select
         customer_id,
         month_start_date,
         is_churned_in_month,
-        lag(status_at_month_end) over (
-            partition by customer_id order by month_start_date
-        ) in ('active', 'at_risk') as was_active_at_month_start
+        status_at_month_start in ('active', 'at_risk') as was_active_at_month_start
     from {{ ref('int_customer_months_spined') }}
+    where
+        month_start_date
+        > {{ dbt.dateadd('month', -12, dbt.date_trunc('month', as_of_date())) }}
 ),
 
 historical as (
@@ -74,9 +77,6 @@ monthly_churn as (
         ) }} as churn_rate
     from segments
     inner join customer_months on segments.customer_id = customer_months.customer_id
-    where
-        customer_months.month_start_date
-        > {{ dbt.dateadd('month', -12, dbt.date_trunc('month', as_of_date())) }}
     group by all
 ),
 

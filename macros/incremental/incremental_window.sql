@@ -33,11 +33,13 @@
 {% endmacro %}
 
 
-{#- The first date this model re-derives, as a SQL date expression. A full build
-    (first build, or --full-refresh) re-derives everything: the earliest date. -#}
+{#- The first date this model re-derives, as a SQL date. A full build (first
+    build, or --full-refresh) re-derives everything: the earliest date. Looked up
+    once when the model runs and written as a literal: a filter on a literal date
+    skips the table's unchanged row groups, one on a subquery reads them all. -#}
 {% macro incremental_window_start() -%}
     {%- if is_incremental() -%}
-        (
+        {%- set lookup -%}
             select coalesce(
                 cast(least(max(as_of_date), {{ as_of_date() }}) as date)
                 - {{ var('incremental_lookback_days') }},
@@ -45,7 +47,12 @@
             )
             from {{ incremental_builds_relation() }}
             where model_name = '{{ this.identifier }}'
-        )
+        {%- endset -%}
+        {%- if execute -%}
+            date '{{ run_query(lookup).columns[0].values()[0] }}'
+        {%- else -%}
+            ({{ lookup }})
+        {%- endif -%}
     {%- else -%}
         date '0001-01-01'
     {%- endif -%}
@@ -55,6 +62,13 @@
 {#- The first month this model re-derives (month grain: the window start's month). -#}
 {% macro incremental_window_start_month() -%}
     cast({{ dbt.date_trunc('month', incremental_window_start()) }} as date)
+{%- endmacro %}
+
+
+{#- The month before that: models that need the previous month (a lag, a carry-in)
+    read from it. A date, so that filters on date columns reach the table scan. -#}
+{% macro incremental_window_previous_month() -%}
+    cast({{ dbt.dateadd('month', -1, incremental_window_start_month()) }} as date)
 {%- endmacro %}
 
 
@@ -95,11 +109,14 @@
 {#- Models whose rows depend on a customer's whole history (order numbers, the
     previous and next purchase): an incremental build re-derives every row of the
     customers with a row dated in the window. The customers, as a subquery:
-    relation's customer_id where date_column >= the window start. -#}
-{% macro customers_in_incremental_window(relation, date_column, where='true') -%}
+    relation's customer_id where date_column >= the window start (minus
+    days_before, for rules that reach that far back). -#}
+{% macro customers_in_incremental_window(relation, date_column, where='true', days_before=0) -%}
     (
         select distinct customer_id from {{ relation }}
-        where {{ date_column }} >= {{ incremental_window_start() }} and ({{ where }})
+        where
+            {{ date_column }} >= {{ incremental_window_start() }} - {{ days_before }}
+            and ({{ where }})
     )
 {%- endmacro %}
 

@@ -12,16 +12,24 @@
     to the as-of month (after churn too), with the month's activity and the
     customer's status at the month's end (the as-of date for the as-of month) and
     at its start (the previous month's end).
-    Incremental: the months from the window start's month on. The purchases before
-    that month enter as one carry-in row per customer, so running counts and the
-    last purchase continue where the kept months end. -#}
+    Incremental: the months from the window start's month on. The kept row of the
+    month before enters as a carry-in row per customer, so running totals and the
+    last purchase continue where the kept months end, without reading the purchases
+    before the window. -#}
 
 with purchase_days as (
+    -- the purchases and churns of the months to build
     select * from {{ ref('int_purchase_days_sequenced') }}
-),
-
-first_month as (
-    select {{ incremental_window_start_month() }} as month_start_date
+    where
+        -- a churn in those months follows a purchase at most churn_after_days
+        -- before: this bound reaches the table scan, the "or" below does not
+        purchase_date >= cast({{ dbt.dateadd(
+            'day', -1 * var('churn_after_days'), incremental_window_start_month()
+        ) }} as date)
+        and (
+            purchase_date >= {{ incremental_window_start_month() }}
+            or churn_date >= {{ incremental_window_start_month() }}
+        )
 ),
 
 customers as (
@@ -29,13 +37,27 @@ customers as (
         customer_id,
         purchase_date as first_purchase_date
     from purchase_days
-    where purchase_day_number = 1
+    where
+        purchase_day_number = 1
+        and purchase_date >= {{ incremental_window_start_month() }}
+    {%- if is_incremental() %}
+
+    union all
+
+    -- the customers of the kept months
+    select
+        customer_id,
+        first_purchase_date
+    from {{ this }}
+    where
+        month_start_date = {{ incremental_window_previous_month() }}
+    {%- endif %}
 ),
 
 months as (
     {{ month_starts(
         '(select greatest(min(customers.first_purchase_date), '
-        ~ '(select first_month.month_start_date from first_month)) from customers)',
+        ~ incremental_window_start_month() ~ ') from customers)',
         as_of_date()
     ) }}
 ),
@@ -57,12 +79,13 @@ monthly_purchases as (
         customer_id,
         cast({{ dbt.date_trunc('month', 'purchase_date') }} as date) as month_start_date,
         cast(sum(purchases) as bigint) as purchases,
-        sum(revenue) as revenue,
-        sum(margin) as margin,
+        -- decimal(18, 2), as in int_purchase_days_numbered
+        cast(sum(revenue) as decimal(18, 2)) as revenue,
+        cast(sum(margin) as decimal(18, 2)) as margin,
         bool_or(is_reactivation) as is_reactivated,
         max(purchase_date) as last_purchase_date_in_month
     from purchase_days
-    where purchase_date >= (select first_month.month_start_date from first_month)
+    where purchase_date >= {{ incremental_window_start_month() }}
     group by all
 ),
 
@@ -72,7 +95,7 @@ monthly_churns as (
         customer_id,
         cast({{ dbt.date_trunc('month', 'churn_date') }} as date) as month_start_date
     from purchase_days
-    where churn_date >= (select first_month.month_start_date from first_month)
+    where churn_date >= {{ incremental_window_start_month() }}
 ),
 
 joined as (
@@ -104,24 +127,23 @@ joined as (
 
     union all
 
-    -- the kept months, summed up as one row in the month before the first
+    -- the kept months, summed up as one row in the month before the first: its
+    -- running totals and last purchase, from the kept row of that month
     select
-        purchase_days.customer_id,
-        cast({{ dbt.dateadd('month', -1, 'first_month.month_start_date') }} as date)
-            as month_start_date,
-        min(purchase_days.purchase_date) as first_purchase_date,
-        cast(sum(purchase_days.purchases) as bigint) as purchases,
-        sum(purchase_days.revenue) as revenue,
-        sum(purchase_days.margin) as margin,
+        customer_id,
+        month_start_date,
+        first_purchase_date,
+        cumulative_purchases as purchases,
+        null as revenue,
+        null as margin,
         false as is_reactivated,
         false as is_churned_in_month,
-        max(purchase_days.purchase_date) as last_purchase_date_in_month,
-        cast(first_month.month_start_date - 1 as date) as month_end_date,
+        last_purchase_date as last_purchase_date_in_month,
+        month_end_date,
         true as is_carry_in
-    from purchase_days
-    cross join first_month
-    where purchase_days.purchase_date < first_month.month_start_date
-    group by purchase_days.customer_id, first_month.month_start_date
+    from {{ this }}
+    where
+        month_start_date = {{ incremental_window_previous_month() }}
     {%- endif %}
 ),
 
@@ -129,8 +151,6 @@ carried as (
     select
         *,
         cast(sum(purchases) over customer_months as bigint) as cumulative_purchases,
-        sum(revenue) over customer_months as cumulative_revenue,
-        sum(margin) over customer_months as cumulative_margin,
         max(last_purchase_date_in_month) over customer_months as last_purchase_date
     from joined
     window customer_months as (
@@ -167,8 +187,6 @@ final as (
         cumulative_purchases,
         revenue,
         margin,
-        cumulative_revenue,
-        cumulative_margin,
         {{ dbt.datediff('last_purchase_date', 'month_end_date', 'day') }}
             as days_since_last_purchase,
         month_start_date = cast(

@@ -1,7 +1,31 @@
-{#- One row per purchaser: purchase history as of the as-of date. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_incremental_window(
+        'last_purchase_date >= ' ~ incremental_window_start() ~ ' - '
+        ~ var('churn_after_days') ~ ' or customer_id in '
+        ~ customers_in_incremental_window(
+            ref('int_purchase_days_numbered'), 'purchase_date',
+            days_before=var('churn_after_days')
+        )
+    ) }}",
+    post_hook="{{ record_incremental_build() }}",
+) }}
 
+{#- One row per purchaser: purchase history as of the as-of date.
+    Incremental: the customers with a purchase in the window or a churn that may
+    fall in it (a purchase up to churn_after_days before the window). -#}
+
+-- depends_on: {{ ref('int_purchase_days_numbered') }}
 with purchase_days as (
     select * from {{ ref('int_purchase_days_sequenced') }}
+    {%- if is_incremental() %}
+    where customer_id in {{ customers_in_incremental_window(
+        ref('int_purchase_days_numbered'), 'purchase_date',
+        days_before=var('churn_after_days')
+    ) }}
+    {%- endif %}
 ),
 
 final as (

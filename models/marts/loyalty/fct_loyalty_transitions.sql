@@ -18,7 +18,7 @@ with staged as (
     select * from {{ ref('fct_customer_months') }}
     where
         month_start_date
-        >= {{ dbt.dateadd('month', -1, incremental_window_start_month()) }}
+        >= {{ incremental_window_previous_month() }}
 ),
 
 entries as (

@@ -33,7 +33,9 @@ customer_months as (
     from {{ ref('int_customer_months_spined') }}
     where
         month_start_date
-        > {{ dbt.dateadd('month', -12, dbt.date_trunc('month', as_of_date())) }}
+        > cast(
+            {{ dbt.dateadd('month', -12, dbt.date_trunc('month', as_of_date())) }} as date
+        )
 ),
 
 historical as (

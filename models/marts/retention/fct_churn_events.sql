@@ -25,7 +25,11 @@ churns as (
         churn_date as event_date,
         purchase_date as last_purchase_date
     from purchase_days
-    where churn_date >= {{ incremental_window_start() }}
+    where
+        churn_date >= {{ incremental_window_start() }}
+        -- the same rows, by a bound that reaches the table scan
+        and purchase_date
+        >= {{ incremental_window_start() }} - {{ var('churn_after_days') }}
 ),
 
 reactivations as (

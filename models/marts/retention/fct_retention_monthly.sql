@@ -18,7 +18,7 @@ with customer_months as (
     select * from {{ ref('int_customer_months_spined') }}
     where
         month_start_date
-        >= {{ dbt.dateadd('month', -1, incremental_window_start_month()) }}
+        >= {{ incremental_window_previous_month() }}
 ),
 
 monthly as (

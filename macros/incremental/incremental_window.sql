@@ -108,28 +108,31 @@
 
 {#- Models whose rows depend on a customer's whole history (order numbers, the
     previous and next purchase): an incremental build re-derives every row of the
-    customers with a row dated in the window. The customers, as a subquery:
-    relation's customer_id where date_column >= the window start (minus
-    days_before, for rules that reach that far back). -#}
-{% macro customers_in_incremental_window(relation, date_column, where='true', days_before=0) -%}
-    (
-        select distinct customer_id from {{ relation }}
-        where
-            {{ date_column }} >= {{ incremental_window_start() }} - {{ days_before }}
-            and ({{ where }})
-    )
+    customers with a row dated in the window, upstream (new rows) or in the model
+    itself (rows that may be gone, e.g. when the as-of date moved back).
+
+    pre-hook: note those customers in a temporary table, and delete their rows.
+    relation, date_column, where: upstream, its date and any filter on its rows;
+    own_date_column: the model's date column (default: date_column); days_before:
+    widen the window for rules that reach that far back. -#}
+{% macro delete_incremental_customers(
+    relation, date_column, where='true', own_date_column=none, days_before=0
+) -%}
+    {%- if is_incremental() -%}
+        {%- set start = incremental_window_start() ~ ' - ' ~ days_before -%}
+        create or replace temp table {{ this.identifier }}__customers as
+        select customer_id from {{ this }}
+        where {{ own_date_column or date_column }} >= {{ start }}
+        union
+        select customer_id from {{ relation }}
+        where {{ date_column }} >= {{ start }} and ({{ where }});
+        delete from {{ this }}
+        where customer_id in (select customer_id from {{ this.identifier }}__customers)
+    {%- endif -%}
 {%- endmacro %}
 
 
-{#- pre-hook of those models: their rows dated in the window (some may be gone
-    from upstream now) and every row of the customers upstream has in the window.
-    own_date_column: the model's date column when not named as upstream's. -#}
-{% macro delete_incremental_customers(
-    relation, date_column, where='true', own_date_column=none
-) -%}
-    {{ delete_incremental_window(
-        (own_date_column or date_column) ~ ' >= ' ~ incremental_window_start()
-        ~ ' or customer_id in '
-        ~ customers_in_incremental_window(relation, date_column, where)
-    ) }}
+{#- Those customers, as a subquery, for the model's own SQL. -#}
+{% macro incremental_customers() -%}
+    (select customer_id from {{ this.identifier }}__customers)
 {%- endmacro %}

@@ -2,13 +2,9 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
-    pre_hook="{{ delete_incremental_window(
-        'last_purchase_date >= ' ~ incremental_window_start() ~ ' - '
-        ~ var('churn_after_days') ~ ' or customer_id in '
-        ~ customers_in_incremental_window(
-            ref('int_purchase_days_numbered'), 'purchase_date',
-            days_before=var('churn_after_days')
-        )
+    pre_hook="{{ delete_incremental_customers(
+        ref('int_purchase_days_numbered'), 'purchase_date',
+        own_date_column='last_purchase_date', days_before=var('churn_after_days')
     ) }}",
     post_hook="{{ record_incremental_build() }}",
 ) }}
@@ -21,10 +17,7 @@
 with purchase_days as (
     select * from {{ ref('int_purchase_days_sequenced') }}
     {%- if is_incremental() %}
-    where customer_id in {{ customers_in_incremental_window(
-        ref('int_purchase_days_numbered'), 'purchase_date',
-        days_before=var('churn_after_days')
-    ) }}
+    where customer_id in {{ incremental_customers() }}
     {%- endif %}
 ),
 

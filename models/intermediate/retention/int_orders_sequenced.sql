@@ -13,9 +13,7 @@
 with orders as (
     select * from {{ ref('stg_raw__orders') }}
     {%- if is_incremental() %}
-    where customer_id in {{ customers_in_incremental_window(
-        ref('stg_raw__orders'), 'ordered_date'
-    ) }}
+    where customer_id in {{ incremental_customers() }}
     {%- endif %}
 ),
 

@@ -20,9 +20,7 @@ with purchases as (
     select * from {{ ref('int_orders_sequenced') }}
     where is_purchase
     {%- if is_incremental() %}
-        and customer_id in {{ customers_in_incremental_window(
-            ref('int_orders_sequenced'), 'ordered_date', 'is_purchase'
-        ) }}
+        and customer_id in {{ incremental_customers() }}
     {%- endif %}
 ),
 

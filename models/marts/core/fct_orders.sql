@@ -11,9 +11,7 @@
 with orders as (
     select * from {{ ref('int_orders_sequenced') }}
     {%- if is_incremental() %}
-    where customer_id in {{ customers_in_incremental_window(
-        ref('int_orders_sequenced'), 'ordered_date'
-    ) }}
+    where customer_id in {{ incremental_customers() }}
     {%- endif %}
 ),
 

@@ -16,10 +16,19 @@ purchases as (
 ),
 
 window_orders as (
-    select * from {{ ref('int_orders_sequenced') }}
+    -- each customer's purchases of the trailing 12 months, summed before the
+    -- segments multiply the rows
+    select
+        customer_id,
+        count(*) as orders,
+        sum(revenue) as revenue,
+        sum(margin) as margin,
+        sum(case when cost is not null then revenue end) as revenue_with_cost
+    from {{ ref('int_orders_sequenced') }}
     where
         is_purchase
-        and ordered_date > {{ dbt.dateadd('day', -365, as_of_date()) }}
+        and ordered_date > cast({{ dbt.dateadd('day', -365, as_of_date()) }} as date)
+    group by customer_id
 ),
 
 customer_months as (
@@ -56,13 +65,11 @@ last_12_months as (
     select
         segments.segment_type,
         segments.segment_value,
-        count(distinct window_orders.customer_id) as active_purchasers_12m,
-        count(*) as orders_12m,
+        count(*) as active_purchasers_12m,
+        cast(sum(window_orders.orders) as bigint) as orders_12m,
         sum(window_orders.revenue) as revenue_12m,
         sum(window_orders.margin) as margin_12m,
-        sum(
-            case when window_orders.cost is not null then window_orders.revenue end
-        ) as revenue_with_cost_12m
+        sum(window_orders.revenue_with_cost) as revenue_with_cost_12m
     from segments
     inner join window_orders on segments.customer_id = window_orders.customer_id
     group by all

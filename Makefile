@@ -62,7 +62,7 @@ lint: install
 	$(BIN)/ruff check loyalty_warehouse tests_python
 	$(BIN)/ruff format --check loyalty_warehouse tests_python
 
-## bench: time generation, the full build and the CLV models (vs lifetimes)
+## bench: time generation, the full and the one-day incremental build, the CLV models (vs lifetimes)
 BENCH_CUSTOMERS ?= 1000000
 bench: install
 	$(BIN)/loyalty bench --customers $(BENCH_CUSTOMERS)

@@ -10,6 +10,12 @@
     Incremental: re-derives the rows dated in the window (and those without a
     valid date); a duplicate id is still judged against the whole file. -#}
 
+{#- A full build reads the whole file and numbers the ids in one pass; an
+    incremental one numbers the ids of its window against the whole file. -#}
+{%- set id_occurrence = 'id_occurrences.id_occurrence' if is_incremental() else
+    'row_number() over (partition by in_window.order_id order by in_window.source_row_number)'
+-%}
+
 with source as (
     select * from {{ source('raw', 'orders') }}
 ),
@@ -41,6 +47,8 @@ in_window as (
     where {{ in_incremental_window('ordered_at') }}
 ),
 
+{%- if is_incremental() %}
+
 id_occurrences as (
     -- the first row of an id in the whole file is the one kept
     select
@@ -49,22 +57,23 @@ id_occurrences as (
             partition by order_id order by source_row_number
         ) as id_occurrence
     from typed
-    {%- if is_incremental() %}
     where order_id in (select in_window.order_id from in_window)
-    {%- endif %}
 ),
+{%- endif %}
 
 checked as (
     select
         in_window.*,
         customers.customer_id is not null as is_known_customer,
         statuses.status is not null as is_valid_status,
-        id_occurrences.id_occurrence
+        {{ id_occurrence }} as id_occurrence
     from in_window
-    left join id_occurrences
-        on in_window.source_row_number = id_occurrences.source_row_number
     left join customers on in_window.customer_id = customers.customer_id
     left join statuses on in_window.status = statuses.status
+    {%- if is_incremental() %}
+    left join id_occurrences
+        on in_window.source_row_number = id_occurrences.source_row_number
+    {%- endif %}
 )
 
 select

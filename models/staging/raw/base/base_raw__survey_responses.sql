@@ -9,6 +9,12 @@
 {#- Raw survey answers, typed, each row with every problem it has (or none).
     Incremental like base_raw__orders. -#}
 
+{#- A full build reads the whole file and numbers the ids in one pass; an
+    incremental one numbers the ids of its window against the whole file. -#}
+{%- set id_occurrence = 'id_occurrences.id_occurrence' if is_incremental() else
+    'row_number() over (partition by in_window.response_id order by in_window.source_row_number)'
+-%}
+
 with source as (
     select * from {{ source('raw', 'survey_responses') }}
 ),
@@ -38,6 +44,8 @@ in_window as (
     where {{ in_incremental_window('responded_at') }}
 ),
 
+{%- if is_incremental() %}
+
 id_occurrences as (
     -- the first row of an id in the whole file is the one kept
     select
@@ -46,10 +54,9 @@ id_occurrences as (
             partition by response_id order by source_row_number
         ) as id_occurrence
     from typed
-    {%- if is_incremental() %}
     where response_id in (select in_window.response_id from in_window)
-    {%- endif %}
 ),
+{%- endif %}
 
 checked as (
     select
@@ -59,12 +66,14 @@ checked as (
         survey_types.survey_type is not null as is_known_survey_type,
         in_window.customer_id is null
         or customers.customer_id is not null as is_known_or_anonymous,
-        id_occurrences.id_occurrence
+        {{ id_occurrence }} as id_occurrence
     from in_window
-    left join id_occurrences
-        on in_window.source_row_number = id_occurrences.source_row_number
     left join customers on in_window.customer_id = customers.customer_id
     left join survey_types on in_window.survey_type = survey_types.survey_type
+    {%- if is_incremental() %}
+    left join id_occurrences
+        on in_window.source_row_number = id_occurrences.source_row_number
+    {%- endif %}
 )
 
 select

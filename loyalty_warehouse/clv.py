@@ -198,12 +198,23 @@ def fit_bg_nbd(x, t_x, T, weights=None, min_repeat_buyers: int = MIN_REPEAT_BUYE
 
 
 def _minimise(objective, start, args, n, build) -> FitResult:
+    """Minimise the mean negative log-likelihood (the sum divided by the number of
+    customers n). On the sum, the gradient's tolerance meant nothing at a million
+    customers: the line search ran out of digits at the optimum and reported
+    ABNORMAL termination (Gamma-Gamma on the 1M benchmark); on the mean the same
+    tolerances hold at every size, and the fit takes fewer steps."""
+
+    def mean_objective(log_params, *data):
+        value, gradient = objective(log_params, *data)
+        return value / n, gradient / n
+
     with np.errstate(all="ignore"):
         res = optimize.minimize(
-            objective, start, args=args, jac=True, method="L-BFGS-B",
+            mean_objective, start, args=args, jac=True, method="L-BFGS-B",
             bounds=[(-12.0, 12.0)] * len(start),
             options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-8},
         )  # fmt: skip
+    res.fun = res.fun * n
     params = np.exp(res.x)
     finite = np.isfinite(res.fun) and np.all(np.isfinite(params))
     at_bound = np.any(np.abs(res.x) > 11.99)

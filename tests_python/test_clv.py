@@ -226,3 +226,26 @@ def test_discounted_clv_by_hand():
     by_hand = sum((monthly[m] - monthly[m - 1]) * 10.0 / (1 + d) ** m for m in range(1, 13))
     assert discounted[0] == pytest.approx(by_hand)
     assert discounted[0] < value[0]
+
+
+def test_gamma_gamma_fit_stops_at_the_optimum_where_the_summed_fit_did_not():
+    # 2,000 repeat buyers drawn from the 1M benchmark's generated data: on the summed
+    # log-likelihood, L-BFGS-B stopped here with ABNORMAL termination in its line
+    # search (as it did on all 617,576); on the mean it must reach the optimum
+    with (FIXTURES / "gamma_gamma_line_search.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    x = np.array([float(r["x"]) for r in rows])
+    m_x = np.array([float(r["m_x"]) for r in rows])
+    fit = clv.fit_gamma_gamma(x, m_x)
+    assert fit.converged, fit.message
+    # an independent optimiser, without gradients, finds the same maximum
+    start = np.log([1.0, 2.0, m_x.mean()])
+    simplex = optimize.minimize(
+        lambda p: clv._gamma_gamma_objective(p, x, m_x, np.ones_like(x))[0] / x.size,
+        start, method="Nelder-Mead",
+        options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 20_000, "maxfev": 20_000},
+    )  # fmt: skip
+    assert simplex.success
+    assert fit.log_likelihood == pytest.approx(-simplex.fun * x.size, abs=1e-6)
+    for fitted, other in zip(fit.params.as_dict().values(), np.exp(simplex.x), strict=True):
+        assert fitted == pytest.approx(other, rel=1e-4)

@@ -70,6 +70,14 @@ def _run(cmd: list[str], env: dict, log: Path) -> tuple[float, float]:
     return seconds, report["peak_kb"] / 1024
 
 
+def not_passed(results: list[dict]) -> str:
+    """The nodes of a build that warned, failed or errored, for the step's note: a
+    benchmark of a build that is not green measures the wrong thing."""
+    bad = sorted(f"{r['status'].upper()} {r['unique_id'].split('.')[-1]}"
+                 for r in results if r["status"] not in ("success", "pass"))  # fmt: skip
+    return "; ".join(bad)
+
+
 def compare_marts(first: Path, second: Path) -> dict[str, tuple[int, int]]:
     """{mart: (rows in second, rows not in both)} for every table of second's marts."""
     import duckdb
@@ -156,6 +164,7 @@ def run(customers: int, repeat: int, workdir: Path, progress=print) -> dict:
                                if r["unique_id"].split(".")[-1].startswith("clv_")
                                and r["unique_id"].startswith("model.")))  # fmt: skip
     slowest = sorted(((r["execution_time"], r["unique_id"]) for r in results), reverse=True)[:10]
+    step.note = not_passed(results)
 
     # the one-day incremental build, each repeat from the same state after day N
     after_day_n = workdir / "after_day_n.duckdb"
@@ -172,6 +181,7 @@ def run(customers: int, repeat: int, workdir: Path, progress=print) -> dict:
     slowest_incremental = sorted(
         ((r["execution_time"], r["unique_id"]) for r in results), reverse=True
     )[:10]
+    incremental_not_passed = not_passed(results)
     after_day_n.unlink()
 
     progress("full dbt build of the same two days, to compare every mart")
@@ -180,10 +190,11 @@ def run(customers: int, repeat: int, workdir: Path, progress=print) -> dict:
     _run(dbt_build + ["--target-path", str(workdir / "check_target")],
          {**env, "LOYALTY_DB_PATH": str(check_db)}, log)  # fmt: skip
     differing = {m: d for m, (_, d) in compare_marts(db, check_db).items() if d}
-    steps["incremental_build"].note = (
+    steps["incremental_build"].note = "; ".join(filter(None, [
         "marts identical to a full build" if not differing
-        else f"marts differ from a full build: {differing}"
-    )  # fmt: skip
+        else f"marts differ from a full build: {differing}",
+        incremental_not_passed,
+    ]))  # fmt: skip
     check_db.unlink()
 
     step = steps["clv_models"] = Step("CLV models (params, predictions, holdout)")

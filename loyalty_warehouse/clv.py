@@ -257,6 +257,26 @@ def expected_transactions(params: BgNbdParams, t) -> np.ndarray:
     return (a + b - 1) / (a - 1) * (1 - np.exp(r * np.log(alpha / (alpha + t))) * h)
 
 
+def expected_transactions_if_alive(params: BgNbdParams, t, x, T) -> np.ndarray:
+    """E[Y(t) | x, T, alive]: [FHL05a] eq. (10) without its P(alive) factor,
+
+    (a + b + x - 1) / (a - 1)
+      * [1 - ((alpha + T) / (alpha + T + t))^(r + x) 2F1(r + x, b + x; a + b + x - 1; z)]
+    with z = t / (alpha + T + t). It does not depend on t_x, and the hypergeometric
+    function, the costly part, is evaluated once per distinct (t, x, T): a million
+    customers have only tens of thousands of distinct (x, T).
+    """
+    t, x, T = np.broadcast_arrays(*_as_arrays(t, x, T))
+    (ut, ux, uT), _, index = compress(t.ravel(), x.ravel(), T.ravel(), return_inverse=True)
+    r, alpha, a, b = params.r, params.alpha, params.a, params.b
+    z = ut / (alpha + uT + ut)
+    log_power = (r + ux) * (np.log(alpha + uT) - np.log(alpha + uT + ut))
+    h = special.hyp2f1(r + ux, b + ux, a + b + ux - 1, z)
+    bracket = 1 - np.exp(log_power + np.log(h))
+    value = (a + b + ux - 1) / (a - 1) * bracket
+    return np.where(ut > 0, value, 0.0)[index].reshape(t.shape)
+
+
 def conditional_expected_transactions(params: BgNbdParams, t, x, t_x, T) -> np.ndarray:
     """E[Y(t) | x, t_x, T]: expected transactions in the next t, [FHL05a] eq. (10):
 
@@ -265,14 +285,8 @@ def conditional_expected_transactions(params: BgNbdParams, t, x, t_x, T) -> np.n
       / (1 + d_{x>0} a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x))
     with z = t / (alpha + T + t). The denominator is 1 / P(alive).
     """
-    t, x, t_x, T = _as_arrays(t, x, t_x, T)
-    r, alpha, a, b = params.r, params.alpha, params.a, params.b
-    z = t / (alpha + T + t)
-    log_power = (r + x) * (np.log(alpha + T) - np.log(alpha + T + t))
-    h = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
-    bracket = 1 - np.exp(log_power + np.log(h))
-    value = (a + b + x - 1) / (a - 1) * bracket * p_alive(params, x, t_x, T)
-    return np.where(t > 0, value, 0.0)
+    t, x, t_x, T = np.broadcast_arrays(*_as_arrays(t, x, t_x, T))
+    return expected_transactions_if_alive(params, t, x, T) * p_alive(params, x, t_x, T)
 
 
 # ------------------------------------------------------------------ Gamma-Gamma
@@ -367,19 +381,30 @@ def discounted_clv(
     t_m the end of month m (months of 365.25 / 12 days, the last one cut at the
     horizon), d = (1 + annual rate)^(1/12) - 1. Returns (CLV, expected transactions
     over the whole horizon).
+
+    E[Y(t)] is P(alive) times E[Y(t) | alive], and only the second changes with t:
+    the monthly sum runs on the distinct (x, T) and is multiplied by each customer's
+    P(alive), spend and margin at the end.
     """
-    x, t_x, T, spend = _as_arrays(x, t_x, T, expected_spend)
+    x, t_x, T, spend = (
+        a.ravel() for a in np.broadcast_arrays(*_as_arrays(x, t_x, T, expected_spend))
+    )
+    (ux, uT), _, index = compress(x, T, return_inverse=True)
     month_days = 365.25 / 12
     months = max(1, int(np.ceil(horizon_days / month_days - 1e-9)))
     d = (1 + annual_discount_rate) ** (1 / 12) - 1
-    clv = np.zeros_like(x)
-    previous = np.zeros_like(x)
+    discounted = np.zeros_like(ux)
+    previous = np.zeros_like(ux)
     for m in range(1, months + 1):
         t = min(m * month_days, horizon_days) / time_unit_days
-        current = conditional_expected_transactions(bg, t, x, t_x, T)
-        clv += (current - previous) * spend * margin_rate / (1 + d) ** m
+        current = expected_transactions_if_alive(bg, t, ux, uT)
+        discounted += (current - previous) / (1 + d) ** m
         previous = current
-    return clv, previous
+    alive = p_alive(bg, x, t_x, T)
+    return (
+        discounted[index] * alive * spend * margin_rate,
+        previous[index] * alive,
+    )
 
 
 # ---------------------------------------------------------------- uncertainty

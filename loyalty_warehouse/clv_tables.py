@@ -1,13 +1,15 @@
-"""The CLV marts as pandas frames: what the dbt Python models return.
+"""The CLV marts as Arrow tables: what the dbt Python models read and return.
 
-The dbt models (models/marts/ltv/clv_*.py) read `int_clv_customer_summary`, call one
-function here and return its frame; the statistics live in `loyalty_warehouse.clv`.
+The dbt models (models/marts/ltv/clv_*.py) read `int_clv_customer_summary` as an Arrow
+table, call one function here and return its table; the statistics live in
+`loyalty_warehouse.clv`. Arrow, not pandas: at a million customers, turning the
+summary into a pandas frame (a Python string per customer id) and back cost more than
+the predictions themselves.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from loyalty_warehouse import clv
@@ -33,39 +35,30 @@ HOLDOUT_SCHEMA = pa.schema([
 ])  # fmt: skip
 
 
-def _arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
-    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+def _numbers(table: pa.Table, name: str) -> np.ndarray:
+    """A numeric column as floats, nulls as NaN."""
+    return table.column(name).to_numpy(zero_copy_only=False).astype(float)
+
+
+def _first(table: pa.Table, name: str):
+    return table.column(name)[0].as_py() if table.num_rows else None
 
 
 HOLDOUT_BUCKETS = 8  # calibration x = 0, 1, ..., 6 and 7+
 
 
-def _sorted(summary: pd.DataFrame) -> pd.DataFrame:
-    return summary.sort_values("customer_id", kind="stable").reset_index(drop=True)
-
-
-def model_params(summary: pd.DataFrame) -> pa.Table:
+def model_params(summary: pa.Table) -> pa.Table:
     """Fit BG/NBD on every customer and Gamma-Gamma on those with x > 0 and spend;
     one row per model and parameter (value null when the fit did not converge)."""
-    summary = _sorted(summary)
-    calibration_end = (
-        pd.Timestamp(summary["calibration_end"].iloc[0]).date() if len(summary) else None
-    )
-    unit = float(summary["time_unit_days"].iloc[0]) if len(summary) else None
-    (x, t_x, T), w = (
-        clv.compress(summary["x"], summary["t_x"], summary["T"])
-        if len(summary)
-        else ([np.array([])] * 3, np.array([]))
-    )
-    bg = clv.fit_bg_nbd(x, t_x, T, w)
-    bg_se = clv.standard_errors(bg, x, t_x, T, w) if bg.converged else {}
+    calibration_end = _first(summary, "calibration_end")
+    unit = _first(summary, "time_unit_days")
+    x, t_x, T, m_x = (_numbers(summary, c) for c in ("x", "t_x", "T", "m_x"))
+    (x3, t_x3, T3), w = clv.compress(x, t_x, T)
+    bg = clv.fit_bg_nbd(x3, t_x3, T3, w)
+    bg_se = clv.standard_errors(bg, x3, t_x3, T3, w) if bg.converged else {}
 
-    repeat = summary[(summary["x"] > 0) & (summary["m_x"] > 0)]
-    (gx, gm), gw = (
-        clv.compress(repeat["x"], repeat["m_x"])
-        if len(repeat)
-        else ([np.array([])] * 2, np.array([]))
-    )
+    repeat = (x > 0) & (m_x > 0)  # NaN spend compares false
+    (gx, gm), gw = clv.compress(x[repeat], m_x[repeat])
     gg = clv.fit_gamma_gamma(gx, gm, gw)
     if gg.converged and gg.params.q <= 1:
         gg = clv.FitResult(gg.params, gg.log_likelihood, gg.n_customers, False,
@@ -91,20 +84,20 @@ def model_params(summary: pd.DataFrame) -> pa.Table:
                 "calibration_end": calibration_end,
                 "time_unit_days": unit,
             })  # fmt: skip
-    return _arrow(pd.DataFrame(rows, columns=PARAMS_SCHEMA.names), PARAMS_SCHEMA)
+    return pa.Table.from_pylist(rows, schema=PARAMS_SCHEMA)
 
 
-def _params(params: pd.DataFrame, model: str):
-    rows = params[params["model"] == model]
-    if rows.empty or not rows["converged"].all():
+def _params(params: pa.Table, model: str):
+    rows = [row for row in params.to_pylist() if row["model"] == model]
+    if not rows or not all(row["converged"] for row in rows):
         return None
-    values = dict(zip(rows["parameter"], rows["value"], strict=True))
+    values = {row["parameter"]: row["value"] for row in rows}
     return clv.BgNbdParams(**values) if model == "bg_nbd" else clv.GammaGammaParams(**values)
 
 
 def customer_predictions(
-    summary: pd.DataFrame,
-    params: pd.DataFrame,
+    summary: pa.Table,
+    params: pa.Table,
     horizon_days: float,
     annual_discount_rate: float,
 ) -> pa.Table:
@@ -112,57 +105,68 @@ def customer_predictions(
     horizon, expected spend per transaction, discounted CLV (x margin rate), and
     the predicted and actual transactions in the holdout. Nulls when a model did
     not converge."""
-    summary = _sorted(summary)
-    out = summary[["customer_id", "x", "t_x", "T", "m_x", "holdout_days",
-                   "holdout_transactions"]].copy()  # fmt: skip
-    n = len(out)
+    n = summary.num_rows
     bg = _params(params, "bg_nbd")
     gg = _params(params, "gamma_gamma")
     nulls = np.full(n, np.nan)
     alive = expected = spend = value = holdout = nulls
     if n and bg is not None:
-        unit = float(summary["time_unit_days"].iloc[0])
-        (x, t_x, T), _, index = clv.compress(out["x"], out["t_x"], out["T"], return_inverse=True)
-        alive = clv.p_alive(bg, x, t_x, T)[index]
-        horizon = horizon_days / unit
-        expected = clv.conditional_expected_transactions(bg, horizon, x, t_x, T)[index]
-        holdout_t = out["holdout_days"].to_numpy(float) / unit
-        holdout = clv.conditional_expected_transactions(
-            bg, holdout_t, out["x"], out["t_x"], out["T"]
-        )
+        unit = float(_first(summary, "time_unit_days"))
+        x, t_x, T, m_x = (_numbers(summary, c) for c in ("x", "t_x", "T", "m_x"))
+        alive = clv.p_alive(bg, x, t_x, T)
+        holdout_t = _numbers(summary, "holdout_days") / unit
+        holdout = clv.conditional_expected_transactions(bg, holdout_t, x, t_x, T)
         if gg is not None:
-            spend = clv.conditional_expected_spend(gg, out["x"], out["m_x"].fillna(0.0))
-            value, _ = clv.discounted_clv(
-                bg, spend, out["x"], out["t_x"], out["T"], horizon_days, unit,
-                annual_discount_rate, float(summary["margin_rate"].iloc[0]),
+            spend = clv.conditional_expected_spend(gg, x, np.nan_to_num(m_x, nan=0.0))
+            # the discounted sum also gives the expected transactions over the horizon
+            value, expected = clv.discounted_clv(
+                bg, spend, x, t_x, T, horizon_days, unit,
+                annual_discount_rate, float(_first(summary, "margin_rate")),
             )  # fmt: skip
-    out["p_alive"] = alive
-    out["expected_transactions"] = expected
-    out["expected_avg_revenue"] = spend
-    out["predicted_clv"] = value
-    out["expected_holdout_transactions"] = holdout
-    return _arrow(out, PREDICTIONS_SCHEMA)
+        else:
+            expected = clv.conditional_expected_transactions(bg, horizon_days / unit, x, t_x, T)
+    computed = {
+        "p_alive": alive,
+        "expected_transactions": expected,
+        "expected_avg_revenue": spend,
+        "predicted_clv": value,
+        "expected_holdout_transactions": holdout,
+    }
+    columns = [
+        # NaN (a model that did not converge) becomes null
+        pa.array(computed[f.name], type=f.type, from_pandas=True)
+        if f.name in computed
+        else summary.column(f.name).cast(f.type)
+        for f in PREDICTIONS_SCHEMA
+    ]
+    return pa.Table.from_arrays(columns, schema=PREDICTIONS_SCHEMA)
 
 
-def holdout_validation(predictions: pd.DataFrame) -> pa.Table:
+def holdout_validation(predictions: pa.Table) -> pa.Table:
     """Predicted and actual mean repeat transactions in the holdout per calibration
     frequency bucket (x = 0, ..., 6, 7+); empty when there is no holdout."""
-    data = predictions[predictions["holdout_days"] > 0]
-    if data.empty:
+    holdout_days = _numbers(predictions, "holdout_days")
+    kept = holdout_days > 0
+    if not kept.any():
         return HOLDOUT_SCHEMA.empty_table()
     top = HOLDOUT_BUCKETS - 1
-    bucket = np.minimum(data["x"].to_numpy(), top).astype(int)
-    frame = (
-        data.assign(calibration_x_min=bucket)
-        .groupby("calibration_x_min", as_index=False)
-        .agg(
-            customers=("customer_id", "size"),
-            actual_mean_transactions=("holdout_transactions", "mean"),
-            predicted_mean_transactions=("expected_holdout_transactions", "mean"),
-            holdout_days=("holdout_days", "max"),
-        )
-    )
-    frame["frequency_bucket"] = [
-        f"{b}+" if b == top else str(b) for b in frame["calibration_x_min"]
-    ]
-    return _arrow(frame, HOLDOUT_SCHEMA)
+    bucket = np.minimum(_numbers(predictions, "x")[kept], top).astype(int)
+    customers = np.bincount(bucket, minlength=HOLDOUT_BUCKETS)
+    present = np.flatnonzero(customers)
+
+    def mean(column: str) -> np.ndarray:
+        total = np.bincount(bucket, _numbers(predictions, column)[kept], HOLDOUT_BUCKETS)
+        return total[present] / customers[present]
+
+    longest = np.zeros(HOLDOUT_BUCKETS)
+    np.maximum.at(longest, bucket, holdout_days[kept])
+    return pa.table({
+        "frequency_bucket": [f"{b}+" if b == top else str(b) for b in present],
+        "calibration_x_min": pa.array(present, pa.int64()),
+        "customers": pa.array(customers[present], pa.int64()),
+        "actual_mean_transactions": mean("holdout_transactions"),
+        "predicted_mean_transactions": pa.array(
+            mean("expected_holdout_transactions"), from_pandas=True
+        ),
+        "holdout_days": pa.array(longest[present], pa.int64()),
+    }, schema=HOLDOUT_SCHEMA)  # fmt: skip

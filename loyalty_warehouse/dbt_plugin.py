@@ -11,9 +11,14 @@ costs. Registered in profiles.yml under `plugins`.
 
 from __future__ import annotations
 
+# (the imports are the point) pandas, which pyarrow loads when it turns NaN into
+# nulls; pyarrow.dataset, which dbt-duckdb loads to write a model's Arrow table; the
+# CLV code with NumPy, SciPy and pyarrow. Nothing else is imported while models run.
+import pandas  # noqa: F401
+import pyarrow.dataset  # noqa: F401
 from dbt.adapters.duckdb.plugins import BasePlugin
 
-import loyalty_warehouse.clv_tables  # noqa: F401  (the import is the point)
+import loyalty_warehouse.clv_tables  # noqa: F401
 
 
 class Plugin(BasePlugin):

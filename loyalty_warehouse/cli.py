@@ -219,8 +219,8 @@ def bench(
 ) -> None:
     """Generate data; time the full dbt build of all days but the last (peak memory
     too), then the one-day incremental build that adds the last day, and check its
-    marts against a full build of both; time the CLV models against lifetimes'
-    BetaGeoFitter.fit on the same customers (in a venv of its own); list the ten
+    marts against a full build of both; time the CLV models, run alone, against
+    lifetimes' BetaGeoFitter.fit on the same customers (in a venv of its own); list the ten
     slowest nodes of each build. Results also go to WORKDIR/bench.json."""
     from rich.table import Table
 

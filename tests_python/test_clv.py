@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from scipy import optimize
+from scipy import optimize, special
 
 from conftest import FIXTURES
 from loyalty_warehouse import clv
@@ -249,3 +249,34 @@ def test_gamma_gamma_fit_stops_at_the_optimum_where_the_summed_fit_did_not():
     assert fit.log_likelihood == pytest.approx(-simplex.fun * x.size, abs=1e-6)
     for fitted, other in zip(fit.params.as_dict().values(), np.exp(simplex.x), strict=True):
         assert fitted == pytest.approx(other, rel=1e-4)
+
+
+def test_predictions_on_distinct_x_and_T_equal_the_formula_row_by_row():
+    # customers share (x, T) but not t_x, and appear in shuffled order: the values
+    # computed once per distinct (x, T) must land on the right customers
+    params = clv.BgNbdParams(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    rng = np.random.default_rng(11)
+    n = 500
+    x = rng.integers(0, 4, n).astype(float)
+    T = rng.choice([20.0, 30.0, 38.86], n)
+    t_x = np.where(x > 0, T * rng.uniform(0.1, 1.0, n), 0.0)
+
+    def by_hand(t):
+        # [FHL05a] eq. (10), one customer at a time
+        out = []
+        for xi, ti, Ti in zip(x, t_x, T, strict=True):
+            r, alpha, a, b = params.r, params.alpha, params.a, params.b
+            z = t / (alpha + Ti + t)
+            h = special.hyp2f1(r + xi, b + xi, a + b + xi - 1, z)
+            bracket = 1 - ((alpha + Ti) / (alpha + Ti + t)) ** (r + xi) * h
+            odds = a / (b + xi - 1) * ((alpha + Ti) / (alpha + ti)) ** (r + xi) if xi else 0
+            out.append((a + b + xi - 1) / (a - 1) * bracket / (1 + odds))
+        return np.array(out)
+
+    assert clv.conditional_expected_transactions(params, 39.0, x, t_x, T) == pytest.approx(
+        by_hand(39.0), rel=1e-12
+    )
+    spend = rng.uniform(10, 50, n)
+    value, expected = clv.discounted_clv(params, spend, x, t_x, T, 365, 7, 0.0, 0.5)
+    assert expected == pytest.approx(by_hand(365 / 7), rel=1e-12)
+    assert value == pytest.approx(by_hand(365 / 7) * spend * 0.5, rel=1e-12)

@@ -231,7 +231,7 @@ def bench(
     for column in ("step", "median s", "runs (s)", "peak MB", "note"):
         table.add_column(column)
     for step in result["steps"].values():
-        runs = ", ".join(f"{s:.1f}" for s in step["seconds"])
+        runs = ", ".join(f"{s:.2f}" for s in step["seconds"])
         median = f"{step['median']:.2f}" if step["median"] is not None else "-"
         peak = f"{step['peak_mb']:.0f}" if step["peak_mb"] else "-"
         table.add_row(step["name"], median, runs, peak, step["note"])

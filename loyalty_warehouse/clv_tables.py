@@ -45,6 +45,17 @@ def _first(table: pa.Table, name: str):
 
 
 HOLDOUT_BUCKETS = 8  # calibration x = 0, 1, ..., 6 and 7+
+# the prediction columns holdout_validation reads
+HOLDOUT_INPUT_COLUMNS = (
+    "x",
+    "holdout_days",
+    "holdout_transactions",
+    "expected_holdout_transactions",
+)
+
+
+# the summary columns model_params reads
+PARAMS_INPUT_COLUMNS = ("x", "t_x", '"T"', "m_x", "calibration_end", "time_unit_days")
 
 
 def model_params(summary: pa.Table) -> pa.Table:
@@ -53,17 +64,19 @@ def model_params(summary: pa.Table) -> pa.Table:
     calibration_end = _first(summary, "calibration_end")
     unit = _first(summary, "time_unit_days")
     x, t_x, T, m_x = (_numbers(summary, c) for c in ("x", "t_x", "T", "m_x"))
+
     (x3, t_x3, T3), w = clv.compress(x, t_x, T)
     bg = clv.fit_bg_nbd(x3, t_x3, T3, w)
     bg_se = clv.standard_errors(bg, x3, t_x3, T3, w) if bg.converged else {}
 
     repeat = (x > 0) & (m_x > 0)  # NaN spend compares false
-    (gx, gm), gw = clv.compress(x[repeat], m_x[repeat])
-    gg = clv.fit_gamma_gamma(gx, gm, gw)
+    # no compression: spend is continuous, few buyers share (x, m_x)
+    gx, gm = x[repeat], m_x[repeat]
+    gg = clv.fit_gamma_gamma(gx, gm)
     if gg.converged and gg.params.q <= 1:
         gg = clv.FitResult(gg.params, gg.log_likelihood, gg.n_customers, False,
                            "q <= 1: expected spend is infinite")  # fmt: skip
-    gg_se = clv.standard_errors(gg, gx, gm, gw) if gg.converged else {}
+    gg_se = clv.standard_errors(gg, gx, gm) if gg.converged else {}
 
     rows = []
     for name, fit, se, names in (
@@ -115,16 +128,17 @@ def customer_predictions(
         x, t_x, T, m_x = (_numbers(summary, c) for c in ("x", "t_x", "T", "m_x"))
         alive = clv.p_alive(bg, x, t_x, T)
         holdout_t = _numbers(summary, "holdout_days") / unit
-        holdout = clv.conditional_expected_transactions(bg, holdout_t, x, t_x, T)
+        # E[Y(t) | x, t_x, T] = P(alive) E[Y(t) | x, T, alive], [FHL05a] eq. (10)
+        holdout = clv.expected_transactions_if_alive(bg, holdout_t, x, T) * alive
         if gg is not None:
             spend = clv.conditional_expected_spend(gg, x, np.nan_to_num(m_x, nan=0.0))
             # the discounted sum also gives the expected transactions over the horizon
             value, expected = clv.discounted_clv(
                 bg, spend, x, t_x, T, horizon_days, unit,
-                annual_discount_rate, float(_first(summary, "margin_rate")),
+                annual_discount_rate, float(_first(summary, "margin_rate")), alive,
             )  # fmt: skip
         else:
-            expected = clv.conditional_expected_transactions(bg, horizon_days / unit, x, t_x, T)
+            expected = clv.expected_transactions_if_alive(bg, horizon_days / unit, x, T) * alive
     computed = {
         "p_alive": alive,
         "expected_transactions": expected,

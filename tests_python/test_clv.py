@@ -208,6 +208,48 @@ def test_analytic_gradients_match_finite_differences(cdnow):
     assert grad == pytest.approx(numeric, rel=1e-4)
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        (0.243, 4.414, 0.793, 2.426),  # the CDNOW estimates
+        (3.0, 0.2, 0.05, 40.0),  # dropout term e^D huge: log(1 + e^D) ~ D
+        (0.05, 300.0, 20.0, 0.5),  # and tiny: log(1 + e^D) ~ e^D
+    ],
+)
+def test_reduced_likelihoods_equal_the_per_customer_formulas(cdnow, params):
+    # the objectives add up the terms in x and in T per distinct value and keep only
+    # log(1 + e^D) per row: they must equal the sum of eq. (6) and of [FH13] eq. (4)
+    # written out customer by customer, also on weighted distinct rows
+    x, t_x, T = cdnow["x"], cdnow["t_x"], cdnow["T"]
+    by_customer = clv.bg_nbd_log_likelihood(clv.BgNbdParams(*params), x, t_x, T).sum()
+    value, _ = clv._bg_nbd_objective(np.log(params), x, t_x, T, np.ones_like(x))
+    assert -value == pytest.approx(by_customer, rel=1e-12)
+    (ux, ut, uT), w = clv.compress(x, t_x, T)
+    value, _ = clv._bg_nbd_objective(np.log(params), ux, ut, uT, w)
+    assert -value == pytest.approx(by_customer, rel=1e-12)
+
+    repeat = x > 0
+    gg = clv.GammaGammaParams(*params[1:])
+    by_customer = clv.gamma_gamma_log_likelihood(gg, x[repeat], cdnow["zbar"][repeat]).sum()
+    value, _ = clv._gamma_gamma_objective(
+        np.log(params[1:]), x[repeat], cdnow["zbar"][repeat], np.ones(int(repeat.sum()))
+    )
+    assert -value == pytest.approx(by_customer, rel=1e-12)
+
+
+def test_compress_finds_the_distinct_rows_their_counts_and_each_rows_place():
+    rng = np.random.default_rng(5)
+    columns = [rng.integers(0, 4, 2_000) / 7, rng.integers(0, 3, 2_000), rng.integers(0, 5, 2_000)]
+    (a, b, c), counts, inverse = clv.compress(*columns, return_inverse=True)
+    rows, expected = np.unique(np.column_stack(columns), axis=0, return_counts=True)
+    found = np.column_stack([a, b, c])
+    order = np.lexsort(found.T[::-1])
+    assert np.array_equal(found[order], rows)
+    assert np.array_equal(counts[order], expected)
+    for column, unique in zip(columns, (a, b, c), strict=True):
+        assert np.array_equal(unique[inverse], column)
+
+
 def test_discounted_clv_by_hand():
     # With no discounting the CLV is E[Y(horizon)] * spend * margin; with discounting
     # each month's expected transactions are divided by (1 + d)^m.

@@ -148,32 +148,40 @@ joined as (
 ),
 
 carried as (
+    -- one sort for every window: the running totals, and the same frame up to the
+    -- month before, from which the status at the month's start is computed (a lag of
+    -- the status at the month's end would sort the 12M rows a second time)
     select
         *,
-        cast(sum(purchases) over customer_months as bigint) as cumulative_purchases,
-        max(last_purchase_date_in_month) over customer_months as last_purchase_date
+        cast(sum(purchases) over to_this_month as bigint) as cumulative_purchases,
+        max(last_purchase_date_in_month) over to_this_month as last_purchase_date,
+        max(last_purchase_date_in_month) over to_last_month
+            as last_purchase_date_at_month_start,
+        lag(month_end_date) over customer_months as previous_month_end_date
     from joined
-    window customer_months as (
-        partition by customer_id order by month_start_date
-        rows between unbounded preceding and current row
-    )
-),
-
-with_status as (
-    select
-        *,
-        {{ customer_status('last_purchase_date', 'month_end_date') }}
-            as status_at_month_end
-    from carried
+    window
+        customer_months as (partition by customer_id order by month_start_date),
+        to_this_month as (
+            customer_months rows between unbounded preceding and current row
+        ),
+        to_last_month as (
+            customer_months rows between unbounded preceding and 1 preceding
+        )
 ),
 
 with_start_status as (
     select
         *,
-        lag(status_at_month_end) over (
-            partition by customer_id order by month_start_date
-        ) as status_at_month_start
-    from with_status
+        {{ customer_status('last_purchase_date', 'month_end_date') }}
+            as status_at_month_end,
+        -- null in a customer's first month
+        case
+            when previous_month_end_date is not null
+                then {{ customer_status(
+                    'last_purchase_date_at_month_start', 'previous_month_end_date'
+                ) }}
+        end as status_at_month_start
+    from carried
 ),
 
 final as (

@@ -211,9 +211,9 @@ def test_analytic_gradients_match_finite_differences(cdnow):
 @pytest.mark.parametrize(
     "params",
     [
-        (0.243, 4.414, 0.793, 2.426),  # the CDNOW estimates
-        (3.0, 0.2, 0.05, 40.0),  # dropout term e^D huge: log(1 + e^D) ~ D
-        (0.05, 300.0, 20.0, 0.5),  # and tiny: log(1 + e^D) ~ e^D
+        (0.243, 4.414, 0.793, 2.426),  # the CDNOW estimates: D from -3.4 to 24.4
+        (3.0, 0.2, 20.0, 0.5),  # D up to 43 (median 5.9): log(1 + e^D) ~ D
+        (0.05, 300.0, 0.01, 50.0),  # D from -8.9 to -7.2: log(1 + e^D) ~ e^D
     ],
 )
 def test_reduced_likelihoods_equal_the_per_customer_formulas(cdnow, params):

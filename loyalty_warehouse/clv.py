@@ -154,6 +154,7 @@ class _BgNbdData:
     x_index: np.ndarray
     T_index: np.ndarray
     t_x_index: np.ndarray
+    # work arrays each evaluation overwrites: one evaluation at a time per instance
     scratch: tuple[np.ndarray, ...] = field(repr=False, compare=False)
 
     @classmethod
@@ -383,6 +384,7 @@ class _GammaGammaData:
     spend: np.ndarray  # x m_x per row, with the weights w and w x
     weight: np.ndarray
     weight_x: np.ndarray
+    # work arrays each evaluation overwrites: one evaluation at a time per instance
     scratch: tuple[np.ndarray, ...] = field(repr=False, compare=False)
 
     @classmethod

@@ -3,11 +3,13 @@ give the same marts, row for row, as a full build of the N + 1 days."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
+import duckdb
 import pytest
 
-from conftest import run_dbt
+from conftest import ROOT, run_dbt
 from loyalty_warehouse import daily
 from loyalty_warehouse import generate as g
 from loyalty_warehouse.bench import compare_marts
@@ -55,6 +57,30 @@ def test_one_more_day_incrementally_equals_a_full_build(tmp_path, day):
     # and the comparison compared something
     assert differences["fct_orders"][0] == counts["orders"][1]
     assert differences["fct_customer_months"][0] > 0
+
+    assert_key_test_checks_the_rebuilt_months(tmp_path / "day_n1", daily_db, day)
+
+
+def assert_key_test_checks_the_rebuilt_months(raw_dir, db_path, day):
+    """The daily build's key test of fct_customer_months read the months it
+    re-derived (macros/tests/where_subquery.sql), and a duplicate there fails it."""
+    test_name = "unique_combination_fct_customer_months_customer_id__month_start_date"
+    manifest = json.loads((db_path.parent / "target" / "manifest.json").read_text())
+    (compiled,) = [
+        node["compiled_path"] for node in manifest["nodes"].values() if node["name"] == test_name
+    ]
+    window_start = day - timedelta(days=LOOKBACK_DAYS)
+    assert f"date_trunc('month', date '{window_start}')" in (ROOT / compiled).read_text()
+
+    with duckdb.connect(str(db_path)) as con:
+        con.execute(
+            "insert into marts.fct_customer_months "
+            "select * from marts.fct_customer_months where month_start_date = ? limit 1",
+            [window_start.replace(day=1)],
+        )
+    tested = run_dbt(raw_dir, db_path, "--select", test_name)
+    assert tested.returncode != 0
+    assert "FAIL 1" in tested.output, tested.output
 
 
 def test_as_of_date_moved_back_rebuilds_from_there(tmp_path):

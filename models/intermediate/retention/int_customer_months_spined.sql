@@ -12,10 +12,10 @@
     to the as-of month (after churn too), with the month's activity and the
     customer's status at the month's end (the as-of date for the as-of month) and
     at its start (the previous month's end).
-    Built from the months with a purchase or a churn (about 4 in 10 rows): the running
+    Built from the active months, those with a purchase or a churn: the running
     totals are computed on those, and each is then repeated for the quiet months
-    until the customer's next one. Sorting 4M active months instead of 10M
-    customer-months is what makes it fast.
+    until the customer's next active one. Only the active months are sorted (4.0M
+    of 10.2M rows at a million customers), not every customer-month.
     Incremental: the months from the window start's month on. The kept row of the
     month before enters as a carry-in row per customer, so running totals and the
     last purchase continue where the kept months end, without reading the purchases

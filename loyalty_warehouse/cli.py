@@ -191,17 +191,22 @@ def clv_fit(
     import duckdb
     from rich.table import Table
 
-    from loyalty_warehouse.clv_tables import model_params
+    from loyalty_warehouse.clv_tables import PARAMS_INPUT_COLUMNS, model_params
 
+    # the columns clv_model_params reads, as Arrow, as the dbt model gets them
     with duckdb.connect(str(db), read_only=True) as con:
-        summary = con.sql("select * from intermediate.int_clv_customer_summary").df()
+        summary = con.sql(
+            f"select {', '.join(PARAMS_INPUT_COLUMNS)} from intermediate.int_clv_customer_summary"
+        ).fetch_arrow_table()
     seconds = []
     for _ in range(repeat):
         started = time.perf_counter()
         params = model_params(summary).to_pandas()
         seconds.append(time.perf_counter() - started)
     median = statistics.median(seconds)
-    table = Table(title=f"{len(summary):,} customers fitted, median {median:.2f} s over {repeat}")
+    table = Table(
+        title=f"{summary.num_rows:,} customers fitted, median {median:.2f} s over {repeat}"
+    )
     for column in ("model", "parameter", "value", "std_error", "converged"):
         table.add_column(column)
     for row in params.itertuples():

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 from conftest import FIXTURES, run_dbt
 from loyalty_warehouse import clv
 from loyalty_warehouse import generate as g
+from loyalty_warehouse.cli import app
 
 pytestmark = pytest.mark.dbt
 
@@ -43,6 +46,22 @@ def test_params_are_the_direct_fit_of_the_summary(holdout_build):
         assert stored[name] == pytest.approx(value, rel=1e-6), name
     calibration = holdout_build.query("select distinct calibration_end from marts.clv_model_params")
     assert [c[0].isoformat() for c in calibration] == ["2025-06-30"]
+
+
+def test_clv_fit_command_refits_the_stored_parameters(holdout_build):
+    """`loyalty clv-fit` refits what clv_model_params stored, from the warehouse."""
+    result = CliRunner().invoke(
+        app, ["clv-fit", "--db", str(holdout_build.db_path), "--repeat", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    customers = holdout_build.query("select count(*) from intermediate.int_clv_customer_summary")
+    assert f"{customers[0][0]:,} customers fitted" in result.output
+    stored = holdout_build.query(
+        "select parameter, value from marts.clv_model_params where model = 'bg_nbd'"
+    )
+    assert len(stored) == 4
+    for parameter, value in stored:
+        assert re.search(rf"{parameter}\s.*\s{value:.4f}\s", result.output), parameter
 
 
 def test_holdout_predictions_track_actual_transactions(holdout_build):

@@ -78,15 +78,7 @@ months_looked_up as (
     -- and the latest recommendation on or before the month end
     select
         months_flagged.*,
-        case
-            when months_flagged.needs_window_start_purchases
-                then
-                    months_flagged.cumulative_purchases
-                    - purchase_days.cumulative_purchases
-            when months_flagged.first_purchase_date > months_flagged.window_start_date
-                then months_flagged.cumulative_purchases
-            else 0
-        end as purchases_in_window,
+        purchase_days.cumulative_purchases as cumulative_purchases_at_window_start,
         recommendations.recommended_date as last_recommended_date
     from months_flagged
     asof left join purchase_days
@@ -105,21 +97,32 @@ months_looked_up as (
 months_without_lookups as (
     select
         *,
-        case
-            when first_purchase_date > window_start_date then cumulative_purchases
-            else 0
-        end as purchases_in_window,
+        cast(null as bigint) as cumulative_purchases_at_window_start,
         cast(null as date) as last_recommended_date
     from months_flagged
     where not (needs_window_start_purchases or needs_last_recommendation)
 ),
 
-with_recommendation as (
-    select * exclude (needs_window_start_purchases, needs_last_recommendation)
-    from months_looked_up
+with_lookups as (
+    select * from months_looked_up
     union all
-    select * exclude (needs_window_start_purchases, needs_last_recommendation)
-    from months_without_lookups
+    select * from months_without_lookups
+),
+
+with_recommendation as (
+    select
+        * exclude (
+            needs_window_start_purchases,
+            needs_last_recommendation,
+            cumulative_purchases_at_window_start
+        ),
+        case
+            when needs_window_start_purchases
+                then cumulative_purchases - cumulative_purchases_at_window_start
+            when first_purchase_date > window_start_date then cumulative_purchases
+            else 0
+        end as purchases_in_window
+    from with_lookups
 ),
 
 final as (

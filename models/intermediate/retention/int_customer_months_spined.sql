@@ -166,6 +166,9 @@ months as (
         repeated.month_start_date,
         customers.first_purchase_date,
         repeated.month_start_date = repeated.active_month_start_date as is_active_month,
+        repeated.month_start_date = cast(
+            {{ dbt.date_trunc('month', 'customers.first_purchase_date') }} as date
+        ) as is_new_customer,
         repeated.is_carry_in,
         repeated.purchases,
         repeated.revenue,
@@ -204,11 +207,10 @@ month_values as (
         -- null in a customer's first month; only the as-of month ends early, so
         -- the month before ends the day before this one starts
         case
-            when
-                month_start_date
-                > cast({{ dbt.date_trunc('month', 'first_purchase_date') }} as date)
+            when not is_new_customer
                 then cast({{ dbt.dateadd('day', -1, 'month_start_date') }} as date)
-        end as previous_month_end_date
+        end as previous_month_end_date,
+        is_new_customer
     from months
     where not (is_carry_in and is_active_month)
 ),
@@ -240,9 +242,7 @@ final as (
         margin,
         {{ dbt.datediff('last_purchase_date', 'month_end_date', 'day') }}
             as days_since_last_purchase,
-        month_start_date = cast(
-            {{ dbt.date_trunc('month', 'first_purchase_date') }} as date
-        ) as is_new_customer,
+        is_new_customer,
         is_reactivated,
         is_churned_in_month,
         month_start_date,

@@ -2,17 +2,18 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
-    pre_hook="{{ delete_incremental_customers(ref('int_orders_sequenced'), 'ordered_date') }}",
+    pre_hook="{{ delete_incremental_window(
+        'ordered_date >= ' ~ incremental_window_start()
+    ) }}",
     post_hook="{{ record_incremental_build() }}",
 ) }}
 
-{#- Incremental: every order of the customers with an order in the window. -#}
+{#- Incremental: the orders dated in the window (int_orders_sequenced re-derives
+    only those, so an order dated before it is unchanged). -#}
 
 with orders as (
     select * from {{ ref('int_orders_sequenced') }}
-    {%- if is_incremental() %}
-    where customer_id in {{ incremental_customers() }}
-    {%- endif %}
+    where ordered_date >= {{ incremental_window_start() }}
 ),
 
 final as (

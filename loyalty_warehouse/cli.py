@@ -157,9 +157,9 @@ def validate(
     ),
 ) -> None:
     """Validate the marts with Great Expectations: keys, rates in [0, 1], NPS and its
-    interval, score scales, predictions >= 0, core marts not empty, quarantine share,
-    cohort retention 1 at month 0 and E = S + N + R - L. Prints one line per failed
-    expectation and exits 1 if any failed."""
+    interval, score scales, predictions >= 0, core marts filled when their input is,
+    quarantine share, cohort retention 1 at month 0 and E = S + N + R - L. Prints one
+    line per failed expectation and exits 1 if any failed."""
     from loyalty_warehouse.validate import validate as run
 
     if not db.exists():

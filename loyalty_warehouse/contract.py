@@ -60,10 +60,18 @@ RAW_TABLES: dict[str, RawTable] = {
     )
 }
 
-# Every reason staging can give, per table, in the order they are reported.
+# Every reason staging can give, per table, in the order they are reported. A CSV
+# row with more or fewer fields than the header has the one reason malformed_row.
 QUARANTINE_REASONS: dict[str, tuple[str, ...]] = {
-    "customers": ("missing_id", "duplicate_id", "invalid_timestamp", "future_timestamp"),
+    "customers": (
+        "malformed_row",
+        "missing_id",
+        "duplicate_id",
+        "invalid_timestamp",
+        "future_timestamp",
+    ),
     "orders": (
+        "malformed_row",
         "missing_id",
         "duplicate_id",
         "unknown_customer",
@@ -74,6 +82,7 @@ QUARANTINE_REASONS: dict[str, tuple[str, ...]] = {
         "negative_amount",
     ),
     "survey_responses": (
+        "malformed_row",
         "missing_id",
         "duplicate_id",
         "unknown_customer",
@@ -83,6 +92,7 @@ QUARANTINE_REASONS: dict[str, tuple[str, ...]] = {
         "invalid_score",
     ),
     "referral_offers": (
+        "malformed_row",
         "missing_id",
         "duplicate_id",
         "unknown_customer",

@@ -27,3 +27,15 @@ def test_cli_help_explains_generate():
     assert result.exit_code == 0
     for option in ("--customers", "--seed", "--out", "--format", "--dirty"):
         assert option in result.output
+
+
+def test_known_quarantine_reasons_match_the_contract():
+    """The singular test that rejects unknown reasons knows exactly the contract's."""
+    import re
+
+    from loyalty_warehouse.contract import QUARANTINE_REASONS
+
+    sql = (ROOT / "tests" / "quarantine" / "assert_quarantine_reasons_are_known.sql").read_text()
+    listed = sql[sql.index("select unnest([") : sql.index("]) as reason")]
+    known = set(re.findall(r"'([a-z_]+)'", listed))
+    assert known == {reason for reasons in QUARANTINE_REASONS.values() for reason in reasons}

@@ -17,14 +17,17 @@
 
 {#- The table of the as-of date each incremental model was last built with. -#}
 {% macro incremental_builds_relation() -%}
-    {{ target.database }}.intermediate.incremental_builds
+    {{ return(api.Relation.create(
+        database=target.database, schema='intermediate',
+        identifier='incremental_builds', type='table'
+    )) }}
 {%- endmacro %}
 
 
 {#- on-run-start: create the table incremental_builds when missing. -#}
 {% macro create_incremental_builds() %}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
-    {%- do run_query('create schema if not exists intermediate') -%}
+    {%- do adapter.create_schema(incremental_builds_relation()) -%}
     {%- do run_query(
         'create table if not exists ' ~ incremental_builds_relation() ~ ' ('
         ~ 'model_name varchar primary key, as_of_date date, '

@@ -1,15 +1,19 @@
 {#- Every problem of a raw row in one text, null when the row is clean.
     checks: a list of [reason, condition] pairs; reasons are reported in that order,
     comma separated, so a row with several problems is quarantined once with all of
-    them. -#}
+    them. A malformed CSV row (more or fewer fields than the header, column
+    is_malformed_row) has no fields to check: its one reason is malformed_row. -#}
 {% macro quarantine_reasons(checks) -%}
-    nullif(concat_ws(
-        ', ',
-        {%- for reason, condition in checks %}
-        case when {{ condition }} then '{{ reason }}' end
-        {%- if not loop.last %},{% endif %}
-        {%- endfor %}
-    ), '')
+    case
+        when is_malformed_row then 'malformed_row'
+        else nullif(concat_ws(
+            ', ',
+            {%- for reason, condition in checks %}
+            case when {{ condition }} then '{{ reason }}' end
+            {%- if not loop.last %},{% endif %}
+            {%- endfor %}
+        ), '')
+    end
 {%- endmacro %}
 
 

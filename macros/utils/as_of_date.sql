@@ -33,3 +33,17 @@
         {{ as_of_date() }}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- SQL for the latest date among raw timestamp columns, ignoring dates after
+    `until` (YYYY-MM-DD). relations_and_columns: [relation, column] pairs. -#}
+{% macro latest_raw_date_sql(relations_and_columns, until) -%}
+    select cast(max(parsed_at) as date)
+    from (
+        {%- for relation, column in relations_and_columns %}
+        select {{ parse_timestamp(column) }} as parsed_at from {{ relation }}
+        {%- if not loop.last %} union all{% endif %}
+        {%- endfor %}
+    ) as timestamps
+    where cast(parsed_at as date) <= cast('{{ until }}' as date)
+{%- endmacro %}

@@ -21,10 +21,12 @@
 {%- endmacro %}
 
 
-{#- Text to a UTC timestamp without time zone, or null when it does not parse.
-    Offsets ("+02:00", "Z") are honoured; naive values are taken as UTC. -#}
+{#- Raw text to a UTC timestamp without time zone, or null when it is missing or
+    does not parse. The text is cleaned first (trimmed; missing-value tokens are
+    null), so a space after an offset cannot hide it. Offsets ("+02:00", "Z") are
+    honoured; naive values are taken as UTC. -#}
 {% macro parse_timestamp(expression) -%}
-    {{ return(adapter.dispatch('parse_timestamp', 'loyalty_warehouse')(expression)) }}
+    {{ return(adapter.dispatch('parse_timestamp', 'loyalty_warehouse')(clean_text(expression))) }}
 {%- endmacro %}
 
 {% macro default__parse_timestamp(expression) -%}
@@ -44,7 +46,21 @@
 {%- endmacro %}
 
 
-{#- Trimmed text, null when empty: raw files write missing values either way. -#}
+{#- Raw text trimmed, null when missing: an empty field or one of the tokens that
+    database exports write for a missing value (NULL, null, \N). -#}
 {% macro clean_text(expression) -%}
-    nullif(trim({{ expression }}), '')
+    case
+        when trim({{ expression }}) in ({{ missing_value_tokens() | join(', ') }}) then null
+        else trim({{ expression }})
+    end
+{%- endmacro %}
+
+
+{#- The texts that mean "missing" in a raw field, as SQL string literals. -#}
+{% macro missing_value_tokens() -%}
+    {{ return(adapter.dispatch('missing_value_tokens', 'loyalty_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__missing_value_tokens() -%}
+    {{ return(["''", "'NULL'", "'null'", "'\\N'"]) }}
 {%- endmacro %}

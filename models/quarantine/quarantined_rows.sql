@@ -15,6 +15,7 @@ with
         '{{ source_table }}' as source_table,
         refused.{{ id_column }} as record_id,
         refused.source_row_number,
+        raw_rows.source_line_number,
         refused.quarantine_reason as reason,
         raw_rows.raw_record
     from {{ ref(base_model) }} as refused

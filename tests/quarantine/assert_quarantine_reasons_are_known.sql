@@ -12,7 +12,8 @@ known as (
     select unnest([
         'missing_id', 'duplicate_id', 'unknown_customer', 'invalid_timestamp',
         'future_timestamp', 'invalid_status', 'invalid_amount', 'negative_amount',
-        'invalid_score', 'unknown_survey_type', 'shared_before_offered'
+        'invalid_score', 'unknown_survey_type', 'shared_before_offered',
+        'malformed_row'
     ]) as reason
 ),
 

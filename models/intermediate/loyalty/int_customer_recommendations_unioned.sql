@@ -25,8 +25,7 @@ referred_signups as (
         'referred_signup' as recommendation_type,
         cast(referred.signed_up_at as date) as recommended_date
     from customers as referred
-    inner join customers as referrers
-        on referred.referred_by_customer_id = referrers.customer_id
+    where referred.is_referred
 ),
 
 unioned as (

@@ -54,7 +54,7 @@ referrals as (
     left join purchases as referred_purchases
         on referred.customer_id = referred_purchases.customer_id
     where
-        referred.referred_by_customer_id is not null
+        referred.is_referred
         and cast(referred.signed_up_at as date) <= {{ as_of_date() }}
     group by referred.referred_by_customer_id
 ),

@@ -53,6 +53,7 @@ final as (
         coalesce(purchases.churns, 0) as churns,
         coalesce(purchases.reactivations, 0) as reactivations,
         purchases.customer_id is not null as is_purchaser,
+        customers.is_referred,
         customers.signed_up_at,
         purchases.first_purchase_date,
         purchases.last_purchase_date

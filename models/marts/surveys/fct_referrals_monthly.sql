@@ -3,7 +3,8 @@
     in the month (by offered_at), the percentage who shared at least one of those
     offers, whenever they shared it: action, not intent.
     Referral rate (article 003 lines 39-45): new customers (first purchase in the
-    month, as in fct_retention_monthly) who were referred / all new customers. -#}
+    month, as in fct_retention_monthly) who were referred / all new customers. A
+    referrer that names no customer is nobody's referral (is_referred). -#}
 
 with offers as (
     select * from {{ ref('stg_raw__referral_offers') }}
@@ -44,7 +45,7 @@ new_customers as (
         cast({{ dbt.date_trunc('month', 'purchasers.first_purchase_date') }} as date)
             as month_start_date,
         count(*) as new_customers,
-        count(customers.referred_by_customer_id) as referred_new_customers
+        count(case when customers.is_referred then 1 end) as referred_new_customers
     from purchasers
     inner join customers on purchasers.customer_id = customers.customer_id
     group by all
@@ -54,7 +55,7 @@ signups as (
     select
         cast({{ dbt.date_trunc('month', 'signed_up_at') }} as date) as month_start_date,
         count(*) as signups,
-        count(referred_by_customer_id) as referred_signups
+        count(case when is_referred then 1 end) as referred_signups
     from customers
     group by all
 ),

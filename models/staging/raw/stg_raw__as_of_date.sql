@@ -1,29 +1,49 @@
 {{ config(materialized='table') }}
 
-{#- One row: the date every "as of" rule of this build uses (macro as_of_date).
-    Default: the latest order date, ignoring orders dated after the build's own
-    clock (clock errors such as 2099 would otherwise move the whole build). -#}
+{#- One row: the date every "as of" rule of this build uses (macro as_of_date),
+    and where it came from. In order:
+      1. the var as_of_date;
+      2. the latest order date, ignoring orders dated after the build's own clock
+         (clock errors such as 2099 would otherwise move the whole build);
+      3. with no dated order at all, the latest date of any other raw timestamp
+         (sign-ups, survey answers, referral offers and shares), likewise;
+      4. with none either, the build's own date.
+    The dates are looked up when the model runs, written as literals, and the
+    choice is said in one log line. -#}
 
-with orders as (
-    select {{ parse_timestamp('ordered_at') }} as ordered_at
-    from {{ source('raw', 'orders') }}
-),
+{%- set run_date = run_started_at.strftime("%Y-%m-%d") -%}
+{%- set orders = source('raw', 'orders') -%}
+{%- set other_timestamps = [
+    [source('raw', 'customers'), 'signed_up_at'],
+    [source('raw', 'survey_responses'), 'responded_at'],
+    [source('raw', 'referral_offers'), 'offered_at'],
+    [source('raw', 'referral_offers'), 'shared_at'],
+] -%}
 
-latest as (
-    select cast(max(ordered_at) as date) as latest_order_date
-    from orders
-    where
-        cast(ordered_at as date)
-        <= cast('{{ run_started_at.strftime("%Y-%m-%d") }}' as date)
-)
+
+{%- set latest_order_date = none -%}
+{%- set as_of = var('as_of_date', none) -%}
+{%- set as_of_source = 'var as_of_date' -%}
+{#- (the raw views exist only in a build: they are made by its on-run-start hook) -#}
+{%- if execute and load_relation(orders) is not none -%}
+    {%- set latest_order_date = run_query(latest_raw_date_sql([[orders, 'ordered_at']], run_date))
+        .columns[0].values()[0] -%}
+    {%- if not as_of and latest_order_date -%}
+        {%- set as_of = latest_order_date -%}
+        {%- set as_of_source = 'latest order date' -%}
+    {%- elif not as_of -%}
+        {%- set as_of = run_query(latest_raw_date_sql(other_timestamps, run_date)).columns[0].values()[0] -%}
+        {%- set as_of_source = 'latest raw timestamp (no dated orders)' -%}
+        {%- if not as_of -%}
+            {%- set as_of = run_date -%}
+            {%- set as_of_source = 'build date (no dated raw rows)' -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ log("As-of date " ~ as_of ~ " (" ~ as_of_source ~ ")", info=true) }}
+{%- endif %}
 
 select
-    {%- if var('as_of_date', none) %}
-    cast('{{ var("as_of_date") }}' as date) as as_of_date,
-    'var as_of_date' as as_of_date_source,
-    {%- else %}
-    latest_order_date as as_of_date,
-    'latest order date' as as_of_date_source,
-    {%- endif %}
-    latest_order_date
-from latest
+    cast({{ "'" ~ as_of ~ "'" if as_of else 'null' }} as date) as as_of_date,
+    '{{ as_of_source }}' as as_of_date_source,
+    cast({{ "'" ~ latest_order_date ~ "'" if latest_order_date else 'null' }} as date)
+        as latest_order_date

@@ -9,6 +9,7 @@ final as (
         email,
         country_code,
         acquisition_channel,
+        is_referred,
         signed_up_at
     from base
     where quarantine_reason is null

@@ -1,4 +1,5 @@
-{#- Raw customers, typed, each row with every problem it has (or none). -#}
+{#- Raw customers, typed, each row with every problem it has (or none), and
+    whether its referrer is a staged customer. -#}
 
 with source as (
     select * from {{ source('raw', 'customers') }}
@@ -7,6 +8,7 @@ with source as (
 typed as (
     select
         source_row_number,
+        is_malformed_row,
         {{ clean_text('customer_id') }} as customer_id,
         {{ clean_text('email') }} as email,
         upper({{ clean_text('country_code') }}) as country_code,
@@ -23,20 +25,48 @@ numbered as (
             partition by customer_id order by source_row_number
         ) as id_occurrence
     from typed
+),
+
+checked as (
+    select
+        source_row_number,
+        is_malformed_row,
+        customer_id,
+        email,
+        country_code,
+        acquisition_channel,
+        referred_by_customer_id,
+        signed_up_at,
+        {{ quarantine_reasons([
+            ['missing_id', 'customer_id is null'],
+            ['duplicate_id', 'customer_id is not null and id_occurrence > 1'],
+            ['invalid_timestamp', 'signed_up_at is null'],
+            ['future_timestamp', is_future('signed_up_at')],
+        ]) }} as quarantine_reason
+    from numbered
+),
+
+staged_ids as (
+    select customer_id from checked
+    where quarantine_reason is null
+),
+
+final as (
+    -- a referrer that names no staged customer is an optional value gone wrong:
+    -- the row stays, and the sign-up counts as nobody's referral
+    select
+        checked.source_row_number,
+        checked.is_malformed_row,
+        checked.customer_id,
+        checked.email,
+        checked.country_code,
+        checked.acquisition_channel,
+        checked.referred_by_customer_id,
+        staged_ids.customer_id is not null as is_referred,
+        checked.signed_up_at,
+        checked.quarantine_reason
+    from checked
+    left join staged_ids on checked.referred_by_customer_id = staged_ids.customer_id
 )
 
-select
-    source_row_number,
-    customer_id,
-    email,
-    country_code,
-    acquisition_channel,
-    referred_by_customer_id,
-    signed_up_at,
-    {{ quarantine_reasons([
-        ['missing_id', 'customer_id is null'],
-        ['duplicate_id', 'customer_id is not null and id_occurrence > 1'],
-        ['invalid_timestamp', 'signed_up_at is null'],
-        ['future_timestamp', is_future('signed_up_at')],
-    ]) }} as quarantine_reason
-from numbered
+select * from final

@@ -31,6 +31,7 @@ statuses as (
 typed as (
     select
         source_row_number,
+        is_malformed_row,
         {{ clean_text('order_id') }} as order_id,
         {{ clean_text('customer_id') }} as customer_id,
         lower({{ clean_text('status') }}) as status,
@@ -78,6 +79,7 @@ checked as (
 
 select
     source_row_number,
+    is_malformed_row,
     order_id,
     customer_id,
     status,

@@ -11,6 +11,7 @@ customers as (
 typed as (
     select
         source_row_number,
+        is_malformed_row,
         {{ clean_text('offer_id') }} as offer_id,
         {{ clean_text('customer_id') }} as customer_id,
         {{ clean_text('shared_at') }} as shared_at_text,
@@ -32,6 +33,7 @@ checked as (
 
 select
     source_row_number,
+    is_malformed_row,
     offer_id,
     customer_id,
     offered_at,

@@ -30,6 +30,7 @@ survey_types as (
 typed as (
     select
         source_row_number,
+        is_malformed_row,
         {{ clean_text('response_id') }} as response_id,
         {{ clean_text('customer_id') }} as customer_id,
         lower({{ clean_text('survey_type') }}) as survey_type,
@@ -78,6 +79,7 @@ checked as (
 
 select
     source_row_number,
+    is_malformed_row,
     response_id,
     customer_id,
     survey_type,

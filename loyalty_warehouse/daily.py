@@ -1,12 +1,18 @@
 """Raw folders for a daily build: the data as exported on one day, and on the next.
 
-`split_days(source, day, first, second)` writes two raw folders from one:
+`split_days(source, day, first, second, order=...)` writes two raw folders from one:
 
 - ``first``: every row dated on or before ``day``, except a share of the rows of the
   day before it, held back to arrive late;
-- ``second``: the rows of ``first``, then, appended in their file order, the held-back
-  rows and the rows dated ``day + 1``: the next day's export of a table that only
-  grows.
+- ``second``: the rows of ``first``, the held-back rows and the rows dated
+  ``day + 1``: the next day's export of a table that only grows.
+
+How the next day's rows sit in the export depends on ``order``:
+
+- ``"appended"``: each file keeps its rows in the source's order, and the next day's
+  rows (late ones included) come after the rows of ``first``;
+- ``"by_customer"``: both exports are sorted by customer id, as most database dumps
+  are, so the next day's rows sit among the old ones and most rows move.
 
 The incremental test and ``loyalty bench`` build ``first`` fully, then ``second``
 incrementally, and compare with a full build of ``second``.
@@ -26,15 +32,23 @@ DATED_BY = {
     "survey_responses": "responded_at",
     "referral_offers": "offered_at",
 }
+ORDERS = ("appended", "by_customer")
 
 
 def split_days(
-    source: Path, day: date, first: Path, second: Path, late_every: int = 10
+    source: Path,
+    day: date,
+    first: Path,
+    second: Path,
+    late_every: int = 10,
+    order: str = "appended",
 ) -> dict[str, tuple[int, int]]:
     """Write the two folders; returns {table: (rows in first, rows in second)}.
 
     late_every: one row in that many of the day before ``day`` arrives late (0: none).
     """
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
     first.mkdir(parents=True, exist_ok=True)
     second.mkdir(parents=True, exist_ok=True)
     counts = {}
@@ -59,16 +73,23 @@ def split_days(
                 [day - timedelta(days=1), str(files[0])],
             )
             keep = "* exclude (_day, _late, file_row_number)"
+            in_first = "_day <= ? and not _late"
+            if order == "appended":
+                sort_first = "file_row_number"
+                sort_second = "not (_day <= ? and not _late), file_row_number"
+                second_params = [day + timedelta(days=1), day]
+            else:
+                sort_first = sort_second = "customer_id, file_row_number"
+                second_params = [day + timedelta(days=1)]
             con.execute(
-                f"copy (select {keep} from rows_ where _day <= ? and not _late "
-                f"order by file_row_number) to '{first / files[0].name}' (format parquet)",
+                f"copy (select {keep} from rows_ where {in_first} order by {sort_first}) "
+                f"to '{first / files[0].name}' (format parquet)",
                 [day],
             )
             con.execute(
                 f"copy (select {keep} from rows_ where _late or _day <= ? "
-                f"order by not (_day <= ? and not _late), file_row_number) "
-                f"to '{second / files[0].name}' (format parquet)",
-                [day + timedelta(days=1), day],
+                f"order by {sort_second}) to '{second / files[0].name}' (format parquet)",
+                second_params,
             )
             counts[table] = tuple(
                 con.execute(

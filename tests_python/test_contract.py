@@ -39,3 +39,24 @@ def test_known_quarantine_reasons_match_the_contract():
     listed = sql[sql.index("select unnest([") : sql.index("]) as reason")]
     known = set(re.findall(r"'([a-z_]+)'", listed))
     assert known == {reason for reasons in QUARANTINE_REASONS.values() for reason in reasons}
+
+
+def test_every_macro_is_documented():
+    """Each macro in macros/ has an entry in macros/_macros.yml (an adapter's version
+    of a dispatched macro, `<adapter>__<name>`, is covered by `<name>`'s entry)."""
+    import re
+
+    documented = {
+        m["name"] for m in yaml.safe_load((ROOT / "macros" / "_macros.yml").read_text())["macros"]
+    }
+    defined = set()
+    for path in (ROOT / "macros").rglob("*.sql"):
+        text = path.read_text()
+        defined |= set(re.findall(r"{%-?\s*macro\s+(\w+)\s*\(", text))
+        defined |= {f"test_{name}" for name in re.findall(r"{%-?\s*test\s+(\w+)\s*\(", text)}
+    undocumented = {
+        name
+        for name in defined
+        if name not in documented and name.split("__", 1)[-1] not in documented
+    }
+    assert undocumented == set()

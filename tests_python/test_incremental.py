@@ -1,15 +1,16 @@
-"""Incremental builds: N days built in full, then one more day built incrementally,
-give the same marts, row for row, as a full build of the N + 1 days."""
+"""Daily builds: N days built in full, then one more day built incrementally, give
+the same marts, row for row, as a full build of the N + 1 days, whether the next
+day's rows are appended to the export or sit among the old ones (an export sorted
+by customer id), at a month's end or mid-month, with late rows."""
 
 from __future__ import annotations
 
 import json
 from datetime import date, timedelta
 
-import duckdb
 import pytest
 
-from conftest import ROOT, run_dbt
+from conftest import run_dbt
 from loyalty_warehouse import daily
 from loyalty_warehouse import generate as g
 from loyalty_warehouse.bench import compare_marts
@@ -17,18 +18,31 @@ from loyalty_warehouse.bench import compare_marts
 pytestmark = pytest.mark.dbt
 
 LOOKBACK_DAYS = 3  # the default of var incremental_lookback_days
+INCREMENTAL_MODELS = ("fct_orders", "fct_survey_responses", "fct_customer_months")
+
+
+def last_build_sql(db_path, model: str, kind: str) -> str:
+    """The SQL of a model's last build (target/ beside the warehouse): kind "compiled"
+    for its select, "run" for what the materialization ran with it."""
+    target = db_path.parent / "target"
+    manifest = json.loads((target / "manifest.json").read_text())
+    (node,) = [n for n in manifest["nodes"].values() if n["name"] == model]
+    return (target / kind / node["package_name"] / node["original_file_path"]).read_text()
 
 
 @pytest.mark.parametrize(
-    "day",
+    ("day", "order"),
     [
-        pytest.param(date(2025, 11, 30), id="next-day-starts-a-month"),
-        pytest.param(date(2025, 12, 14), id="mid-month"),
+        pytest.param(date(2025, 11, 30), "appended", id="appended-next-day-starts-a-month"),
+        pytest.param(date(2025, 11, 30), "by_customer", id="interspersed-next-day-starts-a-month"),
+        pytest.param(date(2025, 12, 14), "by_customer", id="interspersed-mid-month"),
     ],
 )
-def test_one_more_day_incrementally_equals_a_full_build(tmp_path, day):
+def test_one_more_day_incrementally_equals_a_full_build(tmp_path, day, order):
     g.write(g.generate(g.GeneratorConfig(customers=2_000, seed=23)), tmp_path / "raw")
-    counts = daily.split_days(tmp_path / "raw", day, tmp_path / "day_n", tmp_path / "day_n1")
+    counts = daily.split_days(
+        tmp_path / "raw", day, tmp_path / "day_n", tmp_path / "day_n1", order=order
+    )
     # the next day really brings new and late orders
     assert counts["orders"][1] > counts["orders"][0]
 
@@ -40,16 +54,12 @@ def test_one_more_day_incrementally_equals_a_full_build(tmp_path, day):
     full = run_dbt(tmp_path / "day_n1", tmp_path / "whole" / "warehouse.duckdb")
     assert full.returncode == 0, full.output
 
-    # the second build was incremental: every incremental model re-derived from the
-    # previous as-of date (the day) minus the lookback, and the as-of date moved on
-    windows = incremental.query(
-        "select model_name, as_of_date, window_start_date "
-        "from intermediate.incremental_builds order by 1"
-    )
-    assert len(windows) >= 10
-    assert {(row[1], row[2]) for row in windows} == {
-        (day + timedelta(days=1), day - timedelta(days=LOOKBACK_DAYS))
-    }
+    # the second build was incremental: each incremental model replaced the months
+    # from the month of the previous as-of date (the day) minus the lookback
+    window_month = (day - timedelta(days=LOOKBACK_DAYS)).replace(day=1)
+    for model in INCREMENTAL_MODELS:
+        assert f"date '{window_month}'" in last_build_sql(daily_db, model, "compiled"), model
+        assert "delete from" in last_build_sql(daily_db, model, "run"), model
 
     differences = compare_marts(daily_db, full.db_path)
     assert len(differences) >= 19
@@ -58,44 +68,49 @@ def test_one_more_day_incrementally_equals_a_full_build(tmp_path, day):
     assert differences["fct_orders"][0] == counts["orders"][1]
     assert differences["fct_customer_months"][0] > 0
 
-    assert_key_test_checks_the_rebuilt_months(tmp_path / "day_n1", daily_db, day)
 
-
-def assert_key_test_checks_the_rebuilt_months(raw_dir, db_path, day):
-    """The daily build's key test of fct_customer_months read the months it
-    re-derived (macros/tests/where_subquery.sql), and a duplicate there fails it."""
-    test_name = "unique_combination_fct_customer_months_customer_id__month_start_date"
-    manifest = json.loads((db_path.parent / "target" / "manifest.json").read_text())
-    (compiled,) = [
-        node["compiled_path"] for node in manifest["nodes"].values() if node["name"] == test_name
-    ]
-    window_start = day - timedelta(days=LOOKBACK_DAYS)
-    assert f"date_trunc('month', date '{window_start}')" in (ROOT / compiled).read_text()
-
-    with duckdb.connect(str(db_path)) as con:
-        con.execute(
-            "insert into marts.fct_customer_months "
-            "select * from marts.fct_customer_months where month_start_date = ? limit 1",
-            [window_start.replace(day=1)],
-        )
-    tested = run_dbt(raw_dir, db_path, "--select", test_name)
-    assert tested.returncode != 0
-    assert "FAIL 1" in tested.output, tested.output
-
-
-def test_as_of_date_moved_back_rebuilds_from_there(tmp_path):
-    """A build as of an earlier date (var as_of_date) after a daily build: the
-    incremental models re-derive from that date, as a full build would."""
+def test_as_of_date_moved_back_stops_the_build_until_a_full_refresh(tmp_path):
+    """The months after an earlier as-of date cannot be taken out by replacing
+    months: the daily build stops in one line, and the full refresh it asks for
+    gives the marts of a full build."""
     g.write(g.generate(g.GeneratorConfig(customers=1_500, seed=29)), tmp_path / "raw")
     earlier = '{"as_of_date": "2025-10-20"}'
     daily_db = tmp_path / "daily" / "warehouse.duckdb"
     assert run_dbt(tmp_path / "raw", daily_db).returncode == 0
-    incremental = run_dbt(tmp_path / "raw", daily_db, vars_=earlier)
-    assert incremental.returncode == 0, incremental.output
+
+    stopped = run_dbt(tmp_path / "raw", daily_db, vars_=earlier)
+    assert stopped.returncode != 0
+    lines = [line for line in stopped.output.splitlines() if "the as-of date moved back" in line]
+    assert len(lines) >= 1 and "dbt build --full-refresh" in lines[0], stopped.output
+
+    refreshed = run_dbt(tmp_path / "raw", daily_db, "--full-refresh", vars_=earlier)
+    assert refreshed.returncode == 0, refreshed.output
     full = run_dbt(tmp_path / "raw", tmp_path / "whole" / "warehouse.duckdb", vars_=earlier)
     assert full.returncode == 0, full.output
-    assert incremental.query("select max(ordered_date) from marts.fct_orders") == [
+    assert refreshed.query("select max(ordered_date) from marts.fct_orders") == [
         (date(2025, 10, 21),)
     ]
     differences = compare_marts(daily_db, full.db_path)
     assert {mart: diff for mart, (_, diff) in differences.items() if diff} == {}
+
+
+def test_changed_churn_rules_rebuild_every_customer_month(tmp_path):
+    """A daily build with another churn_after_days rebuilds every month of
+    fct_customer_months (its kept months were computed with the old rule) and says
+    so; the marts equal a full build with the new rule."""
+    g.write(g.generate(g.GeneratorConfig(customers=1_500, seed=31)), tmp_path / "raw")
+    daily_db = tmp_path / "daily" / "warehouse.duckdb"
+    assert run_dbt(tmp_path / "raw", daily_db).returncode == 0
+    changed = '{"churn_after_days": 120}'
+    rebuilt = run_dbt(tmp_path / "raw", daily_db, vars_=changed)
+    assert rebuilt.returncode == 0, rebuilt.output
+    assert "fct_customer_months: rebuilding every month, as its rules changed" in rebuilt.output
+    full = run_dbt(tmp_path / "raw", tmp_path / "whole" / "warehouse.duckdb", vars_=changed)
+    assert full.returncode == 0, full.output
+    differences = compare_marts(daily_db, full.db_path)
+    assert {mart: diff for mart, (_, diff) in differences.items() if diff} == {}
+    # the rule changed something
+    assert rebuilt.query(
+        "select count(distinct rule_settings), min(rule_settings) from marts.fct_customer_months"
+    ) == [(1, "churn_after_days=120 at_risk_after_days=90 loyalty_window_days=365 "
+              "loyal_min_orders_12m=4")]  # fmt: skip

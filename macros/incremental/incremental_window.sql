@@ -1,141 +1,55 @@
-{#- Incremental models (a daily build adds a day of data and moves the as-of date).
+{#- Daily builds: an incremental model re-derives whole months from its window start
+    on and keeps the months before as they are (dbt's delete+insert on DuckDB,
+    insert_overwrite on Spark, both on the model's month_start_date).
 
-    Each incremental model re-derives only the rows dated on or after its window
-    start and keeps the rest as it was:
+        window start = the first day of the month of
+                       (the latest date the model's own table holds, or this
+                        build's as-of date if earlier)
+                       - var incremental_lookback_days
 
-        window start = the earlier of this build's as-of date and the as-of date the
-                       model was last built with, minus var incremental_lookback_days
+    so the days since the model was last built, and a lookback for late rows, are
+    rebuilt however many builds were skipped. A full build re-derives every month.
 
-    so the day (or days) since the model's last build, and the lookback for
-    late-arriving rows, are always rebuilt, even when builds were skipped or the
-    as-of date moved back. The as-of date a model was built with is recorded by its
-    post-hook (record_incremental_build) in the table incremental_builds, one row per
-    model, so a failed or partly selected build does not move another model's window.
-    Rows dated before the window are taken as final: if older data changed, run
-    `dbt build --full-refresh`. -#}
+    latest_date_column: the model's column whose maximum is the last date it holds;
+    for the as-of date it was built with, that is at most that date plus
+    days_after_as_of. A table holding a later date than that allows for this build's
+    as-of date means the as-of date moved back: the months after it cannot be taken
+    out by replacing months, so the build stops and asks for a full refresh.
 
+    rule_settings: for a model whose kept months depend on vars (the churn and
+    loyalty rules), the text the model records in its column rule_settings; when the
+    table was built with other settings, every month is re-derived.
 
-{#- The table of the as-of date each incremental model was last built with. -#}
-{% macro incremental_builds_relation() -%}
-    {{ return(api.Relation.create(
-        database=target.database, schema='intermediate',
-        identifier='incremental_builds', type='table'
-    )) }}
-{%- endmacro %}
-
-
-{#- on-run-start: create the table incremental_builds when missing. -#}
-{% macro create_incremental_builds() %}
-    {%- if not execute -%}{{ return('') }}{%- endif -%}
-    {%- do adapter.create_schema(incremental_builds_relation()) -%}
-    {%- do run_query(
-        'create table if not exists ' ~ incremental_builds_relation() ~ ' ('
-        ~ 'model_name varchar primary key, as_of_date date, '
-        ~ 'window_start_date date, built_at timestamp not null)'
-    ) -%}
-{% endmacro %}
-
-
-{#- The first date this model re-derives, as a SQL date. A full build (first
-    build, or --full-refresh) re-derives everything: the earliest date. Looked up
-    once when the model runs and written as a literal: a filter on a literal date
-    skips the table's unchanged row groups, one on a subquery reads them all. -#}
-{% macro incremental_window_start() -%}
-    {%- if is_incremental() -%}
-        {%- set lookup -%}
-            select coalesce(
-                cast(least(max(as_of_date), {{ as_of_date() }}) as date)
-                - {{ var('incremental_lookback_days') }},
-                date '0001-01-01'
-            )
-            from {{ incremental_builds_relation() }}
-            where model_name = '{{ this.identifier }}'
-        {%- endset -%}
-        {%- if execute -%}
-            date '{{ run_query(lookup).columns[0].values()[0] }}'
-        {%- else -%}
-            ({{ lookup }})
-        {%- endif -%}
-    {%- else -%}
-        date '0001-01-01'
+    Rows dated before the window are final: older changes (a backfill) need
+    `dbt build --full-refresh`. Returns a SQL date literal. -#}
+{% macro incremental_window_start(latest_date_column, days_after_as_of=0, rule_settings=none) -%}
+    {%- set everything = "date '0001-01-01'" -%}
+    {%- if not (execute and is_incremental()) -%}
+        {{ return(everything) }}
     {%- endif -%}
-{%- endmacro %}
-
-
-{#- The first month this model re-derives (month grain: the window start's month). -#}
-{% macro incremental_window_start_month() -%}
-    cast({{ dbt.date_trunc('month', incremental_window_start()) }} as date)
-{%- endmacro %}
-
-
-{#- The month before that: models that need the previous month (a lag, a carry-in)
-    read from it. A date, so that filters on date columns reach the table scan. -#}
-{% macro incremental_window_previous_month() -%}
-    cast({{ dbt.dateadd('month', -1, incremental_window_start_month()) }} as date)
-{%- endmacro %}
-
-
-{#- pre-hook: remove the rows the model is about to re-derive.
-    where: the condition on the model's rows, e.g.
-    "month_start_date >= " ~ incremental_window_start_month(). -#}
-{% macro delete_incremental_window(where) -%}
-    {%- if is_incremental() -%}
-        delete from {{ this }} where {{ where }}
+    {%- set found = run_query(
+        "select cast(max(" ~ latest_date_column ~ ") as date)"
+        ~ (", max(rule_settings), min(rule_settings)" if rule_settings else "")
+        ~ " from " ~ this
+    ).rows[0] -%}
+    {%- set as_of = run_query("select " ~ as_of_date()).columns[0].values()[0] -%}
+    {%- set latest = found[0] -%}
+    {%- if latest is none -%}
+        {{ return(everything) }}
     {%- endif -%}
-{%- endmacro %}
-
-
-{#- post-hook: record the as-of date (and window) this model was built with. -#}
-{% macro record_incremental_build() -%}
-    insert or replace into {{ incremental_builds_relation() }}
-    select
-        '{{ this.identifier }}' as model_name,
-        {{ as_of_date() }} as as_of_date,
-        {{ incremental_window_start() }} as window_start_date,
-        current_timestamp as built_at
-{%- endmacro %}
-
-
-{#- Base models: the raw rows an incremental build re-derives, by their timestamp:
-    those dated on or after the window start, and those without a valid timestamp
-    (few, and quarantined each build). Also the pre-hook's condition. -#}
-{% macro in_incremental_window(timestamp_column) -%}
-    {%- if is_incremental() -%}
-        ({{ timestamp_column }} is null
-        or cast({{ timestamp_column }} as date) >= {{ incremental_window_start() }})
-    {%- else -%}
-        true
+    {%- if (latest - modules.datetime.timedelta(days=days_after_as_of)) > as_of -%}
+        {{ exceptions.raise_compiler_error(
+            this ~ " holds " ~ latest_date_column ~ " " ~ latest ~ ", after this build's as-of "
+            ~ "date " ~ as_of ~ ": the as-of date moved back. Run `dbt build --full-refresh` "
+            ~ "to rebuild as of " ~ as_of ~ "."
+        ) }}
     {%- endif -%}
-{%- endmacro %}
-
-
-{#- Models whose rows depend on a customer's whole history (order numbers, the
-    previous and next purchase): an incremental build re-derives every row of the
-    customers with a row dated in the window, upstream (new rows) or in the model
-    itself (rows that may be gone, e.g. when the as-of date moved back).
-
-    pre-hook: note those customers in a temporary table, and delete their rows.
-    relation, date_column, where: upstream, its date and any filter on its rows;
-    own_date_column: the model's date column (default: date_column); days_before:
-    widen the window for rules that reach that far back. -#}
-{% macro delete_incremental_customers(
-    relation, date_column, where='true', own_date_column=none, days_before=0
-) -%}
-    {%- if is_incremental() -%}
-        {%- set start = incremental_window_start() ~ ' - ' ~ days_before -%}
-        create or replace temp table {{ this.identifier }}__customers as
-        select customer_id from {{ this }}
-        where {{ own_date_column or date_column }} >= {{ start }}
-        union
-        select customer_id from {{ relation }}
-        where {{ date_column }} >= {{ start }} and ({{ where }});
-        delete from {{ this }}
-        where customer_id in (select customer_id from {{ this.identifier }}__customers)
+    {%- if rule_settings and (found[1] != rule_settings or found[2] != rule_settings) -%}
+        {{ log(this.identifier ~ ": rebuilding every month, as its rules changed from '"
+               ~ found[1] ~ "' to '" ~ rule_settings ~ "'", info=true) }}
+        {{ return(everything) }}
     {%- endif -%}
-{%- endmacro %}
-
-
-{#- Those customers, as a subquery, for the model's own SQL. -#}
-{% macro incremental_customers() -%}
-    (select customer_id from {{ this.identifier }}__customers)
+    {%- set start = [latest, as_of] | min
+        - modules.datetime.timedelta(days=var('incremental_lookback_days')) -%}
+    {{ return("date '" ~ start.replace(day=1).isoformat() ~ "'") }}
 {%- endmacro %}

@@ -29,3 +29,18 @@
 {% macro safe_divide(numerator, denominator) -%}
     cast({{ numerator }} as double) / nullif({{ denominator }}, 0)
 {%- endmacro %}
+
+
+{#- A select-list column that repeats its row once per month from start_month to
+    end_month (month-start dates, inclusive), holding each month's start date. -#}
+{% macro month_series(start_month, end_month) -%}
+    {{ return(adapter.dispatch('month_series', 'loyalty_warehouse')(start_month, end_month)) }}
+{%- endmacro %}
+
+{% macro default__month_series(start_month, end_month) -%}
+    cast(unnest(generate_series(
+        cast({{ start_month }} as timestamp),
+        cast({{ end_month }} as timestamp),
+        interval '1 month'
+    )) as date)
+{%- endmacro %}

@@ -3,18 +3,28 @@
     loyalty stage and type they give. -#}
 
 with customers as (
-    select * from {{ ref('stg_raw__customers') }}
+    select
+        customer_id,
+        is_referred,
+        referred_by_customer_id,
+        signed_up_at
+    from {{ ref('stg_raw__customers') }}
 ),
 
 purchases as (
-    select * from {{ ref('int_customer_purchases_summarised') }}
+    select
+        customer_id,
+        purchases,
+        historical_revenue,
+        last_purchase_date
+    from {{ ref('int_customer_purchases_summarised') }}
 ),
 
 window_purchases as (
     select
         customer_id,
         count(*) as purchases_in_window
-    from {{ ref('int_orders_sequenced') }}
+    from {{ ref('fct_orders') }}
     where is_purchase and {{ in_loyalty_window('ordered_date', as_of_date()) }}
     group by customer_id
 ),
@@ -36,7 +46,7 @@ nps_answers as (
         row_number() over (
             partition by customer_id order by responded_at desc, response_id desc
         ) as recency_rank
-    from {{ ref('int_survey_responses_categorised') }}
+    from {{ ref('fct_survey_responses') }}
     where survey_type = 'nps' and customer_id is not null
 ),
 

@@ -3,7 +3,10 @@
     'none') or before (they were prospects at the previous month end too). -#}
 
 with entries as (
-    select * from {{ ref('int_customers_entry_months') }}
+    select
+        signup_month,
+        first_purchase_month
+    from {{ ref('int_customers_entry_months') }}
 ),
 
 months as (

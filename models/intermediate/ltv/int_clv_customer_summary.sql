@@ -7,13 +7,32 @@
     after the calibration end, up to the as-of date. Sorted by customer_id so the
     Python fit sees the same rows in the same order on every build. -#}
 
-with purchase_days as (
-    select * from {{ ref('int_purchase_days_sequenced') }}
+with orders as (
+    select
+        customer_id,
+        customer_order_number,
+        revenue,
+        cost,
+        margin,
+        ordered_date
+    from {{ ref('fct_orders') }}
+    where is_purchase
+),
+
+purchase_days as (
+    select
+        customer_id,
+        ordered_date as purchase_date,
+        -- decimal(18, 2) like the orders: the exact sums below stay exact
+        cast(sum(revenue) as decimal(18, 2)) as revenue,
+        min(customer_order_number) = 1 as is_first_purchase
+    from orders
+    group by customer_id, ordered_date
 ),
 
 purchases as (
-    select * from {{ ref('int_orders_sequenced') }}
-    where is_purchase and ordered_date <= {{ clv_calibration_end() }}
+    select * from orders
+    where ordered_date <= {{ clv_calibration_end() }}
 ),
 
 margin as (

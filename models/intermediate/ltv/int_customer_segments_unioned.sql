@@ -2,11 +2,18 @@
     type (all, acquisition_channel, country_code, cohort_year). -#}
 
 with purchases as (
-    select * from {{ ref('int_customer_purchases_summarised') }}
+    select
+        customer_id,
+        first_purchase_date
+    from {{ ref('int_customer_purchases_summarised') }}
 ),
 
 customers as (
-    select * from {{ ref('stg_raw__customers') }}
+    select
+        customer_id,
+        acquisition_channel,
+        country_code
+    from {{ ref('stg_raw__customers') }}
 ),
 
 purchasers as (

@@ -1,19 +1,79 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_incremental_window(
-        'ordered_date >= ' ~ incremental_window_start()
-    ) }}",
-    post_hook="{{ record_incremental_build() }}",
-) }}
+{{ config(materialized='incremental', unique_key='month_start_date') }}
 
-{#- Incremental: the orders dated in the window (int_orders_sequenced re-derives
-    only those, so an order dated before it is unchanged). -#}
+{#- Every staged order. Purchases (completed, on or before the as-of date) are
+    numbered per customer in the order they were placed, with the previous purchase
+    they follow: the sequenced orders every retention and value model builds on.
+
+    Incremental by month (macro incremental_window_start): the orders dated from the
+    window start on. A kept order is dated before every re-derived one, so its number
+    and previous purchase cannot change; a re-derived purchase's number carries on
+    from the customer's kept purchases (kept_purchases). -#}
+
+{%- set window_start = incremental_window_start('ordered_date', days_after_as_of=1) %}
 
 with orders as (
-    select * from {{ ref('int_orders_sequenced') }}
-    where ordered_date >= {{ incremental_window_start() }}
+    select * from {{ ref('stg_raw__orders') }}
+    where ordered_date >= {{ window_start }}
+),
+
+flagged as (
+    select
+        *,
+        is_purchase_status and ordered_date <= {{ as_of_date() }} as is_purchase
+    from orders
+),
+
+kept_purchases as (
+    {%- if is_incremental() %}
+    select
+        customer_id,
+        max(customer_order_number) as purchases_before,
+        max(ordered_date) as last_purchase_date_before
+    from {{ this }}
+    where is_purchase and month_start_date < {{ window_start }}
+    group by customer_id
+    {%- else %}
+    -- a full build keeps none
+    select
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as bigint) as purchases_before,
+        cast(null as date) as last_purchase_date_before
+    where false
+    {%- endif %}
+),
+
+numbered as (
+    -- the purchases of this build, numbered among themselves
+    select
+        *,
+        case
+            when is_purchase
+                then row_number() over purchase_order
+        end as purchase_number_in_build,
+        case
+            when is_purchase
+                then lag(ordered_date) over purchase_order
+        end as previous_purchase_date_in_build
+    from flagged
+    window purchase_order as (
+        partition by customer_id, is_purchase order by ordered_at, order_id
+    )
+),
+
+sequenced as (
+    select
+        numbered.*,
+        numbered.purchase_number_in_build
+        + coalesce(kept_purchases.purchases_before, 0) as customer_order_number,
+        case
+            when numbered.is_purchase
+                then coalesce(
+                    numbered.previous_purchase_date_in_build,
+                    kept_purchases.last_purchase_date_before
+                )
+        end as previous_purchase_date
+    from numbered
+    left join kept_purchases on numbered.customer_id = kept_purchases.customer_id
 ),
 
 final as (
@@ -22,15 +82,18 @@ final as (
         customer_id,
         status,
         customer_order_number,
-        days_since_previous_purchase,
-        cast(revenue as decimal(18, 2)) as revenue,
-        cast(cost as decimal(18, 2)) as cost,
-        cast(margin as decimal(18, 2)) as margin,
+        {{ dbt.datediff('previous_purchase_date', 'ordered_date', 'day') }}
+            as days_since_previous_purchase,
+        revenue,
+        cost,
+        cast(revenue - cost as decimal(18, 2)) as margin,
         is_purchase,
-        is_repeat_purchase,
+        coalesce(customer_order_number > 1, false) as is_repeat_purchase,
         ordered_at,
-        ordered_date
-    from orders
+        ordered_date,
+        previous_purchase_date,
+        cast({{ dbt.date_trunc('month', 'ordered_date') }} as date) as month_start_date
+    from sequenced
 )
 
 select * from final

@@ -1,25 +1,18 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_incremental_window(
-        'month_start_date >= ' ~ incremental_window_start_month()
-    ) }}",
-    post_hook="{{ record_incremental_build() }}",
-) }}
-
 {#- Customers at each stage of the loyalty ladder at each month end, prospects
-    included from their sign-up month: every month x every stage (0 when empty).
-    Incremental: the months from the window start's month on. -#}
+    included from their sign-up month: every month x every stage (0 when empty). -#}
 
 with staged as (
-    select * from {{ ref('fct_customer_months') }}
-    where month_start_date >= {{ incremental_window_start_month() }}
+    select
+        month_start_date,
+        loyalty_stage_at_month_end
+    from {{ ref('fct_customer_months') }}
 ),
 
 prospects as (
-    select * from {{ ref('int_prospects_counted_monthly') }}
-    where month_start_date >= {{ incremental_window_start_month() }}
+    select
+        month_start_date,
+        customers
+    from {{ ref('int_prospects_counted_monthly') }}
 ),
 
 stages as (

@@ -1,24 +1,9 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_incremental_window(
-        'month_start_date >= ' ~ incremental_window_start_month()
-    ) }}",
-    post_hook="{{ record_incremental_build() }}",
-) }}
-
 {#- Customers moving between loyalty stages from one month end to the next
     (staying put included). A customer who signs up in the month enters from
-    'none'; prospects become first_time (or more) in their first purchase month.
-    Incremental: the months from the window start's month on (read from the month
-    before, for the stage a customer comes from). -#}
+    'none'; prospects become first_time (or more) in their first purchase month. -#}
 
 with staged as (
     select * from {{ ref('fct_customer_months') }}
-    where
-        month_start_date
-        >= {{ incremental_window_previous_month() }}
 ),
 
 entries as (
@@ -42,18 +27,13 @@ purchaser_moves as (
     inner join entries on staged.customer_id = entries.customer_id
 ),
 
-purchaser_moves_in_window as (
-    select * from purchaser_moves
-    where month_start_date >= {{ incremental_window_start_month() }}
-),
-
 purchaser_counts as (
     select
         month_start_date,
         from_stage,
         to_stage,
         count(*) as customers
-    from purchaser_moves_in_window
+    from purchaser_moves
     group by all
 ),
 
@@ -64,7 +44,6 @@ prospect_counts as (
         'prospect' as to_stage,
         customers
     from {{ ref('int_prospects_counted_monthly') }}
-    where month_start_date >= {{ incremental_window_start_month() }}
 ),
 
 unioned as (

@@ -8,11 +8,19 @@
     Historical LTV: revenue and margin to date per purchaser. -#}
 
 with segments as (
-    select * from {{ ref('int_customer_segments_unioned') }}
+    select
+        customer_id,
+        segment_type,
+        segment_value
+    from {{ ref('int_customer_segments_unioned') }}
 ),
 
 purchases as (
-    select * from {{ ref('int_customer_purchases_summarised') }}
+    select
+        customer_id,
+        historical_revenue,
+        historical_margin
+    from {{ ref('int_customer_purchases_summarised') }}
 ),
 
 window_orders as (
@@ -24,7 +32,7 @@ window_orders as (
         sum(revenue) as revenue,
         sum(margin) as margin,
         sum(case when cost is not null then revenue end) as revenue_with_cost
-    from {{ ref('int_orders_sequenced') }}
+    from {{ ref('fct_orders') }}
     where
         is_purchase
         and ordered_date > cast({{ dbt.dateadd('day', -365, as_of_date()) }} as date)
@@ -39,7 +47,7 @@ customer_months as (
         month_start_date,
         is_churned_in_month,
         status_at_month_start in ('active', 'at_risk') as was_active_at_month_start
-    from {{ ref('int_customer_months_spined') }}
+    from {{ ref('fct_customer_months') }}
     where
         month_start_date
         > cast(

@@ -1,53 +1,57 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_incremental_window(
-        'event_date >= ' ~ incremental_window_start()
-    ) }}",
-    post_hook="{{ record_incremental_build() }}",
-) }}
+{#- Every churn and reactivation as of the as-of date, from the sequenced orders:
+    a purchase churn_after_days or more after the previous one is a reactivation,
+    and the customer churned churn_after_days after that previous purchase; after
+    the last purchase the customer churns once the as-of date reaches it. -#}
 
-{#- Every churn and reactivation. Incremental: the events dated in the window (an
-    event before it cannot change: a churn needs the as-of date to reach it, and a
-    purchase in the window only changes churns after it). -#}
+{%- set churn_after_days = var('churn_after_days') %}
 
-with purchase_days as (
-    select * from {{ ref('int_purchase_days_sequenced') }}
+with purchases as (
+    select * from {{ ref('fct_orders') }}
+    where is_purchase
 ),
 
-churns as (
-    select
-        customer_id,
-        'churn' as event_type,
-        {{ dbt.datediff('purchase_date', 'churn_date', 'day') }}
-            as days_inactive,
-        churn_date as event_date,
-        purchase_date as last_purchase_date
-    from purchase_days
-    where
-        churn_date >= {{ incremental_window_start() }}
-        -- the same rows, by a bound that reaches the table scan
-        and purchase_date
-        >= {{ incremental_window_start() }} - {{ var('churn_after_days') }}
+customers as (
+    select * from {{ ref('int_customer_purchases_summarised') }}
 ),
 
 reactivations as (
     select
         customer_id,
         'reactivation' as event_type,
-        {{ dbt.datediff('previous_purchase_date', 'purchase_date', 'day') }}
-            as days_inactive,
-        purchase_date as event_date,
+        days_since_previous_purchase as days_inactive,
+        ordered_date as event_date,
         previous_purchase_date as last_purchase_date
-    from purchase_days
-    where is_reactivation and purchase_date >= {{ incremental_window_start() }}
+    from purchases
+    where days_since_previous_purchase >= {{ churn_after_days }}
+),
+
+churns_before_a_reactivation as (
+    select
+        customer_id,
+        'churn' as event_type,
+        {{ churn_after_days }} as days_inactive,
+        cast({{ churn_date_after('last_purchase_date') }} as date) as event_date,
+        last_purchase_date
+    from reactivations
+),
+
+churns_after_the_last_purchase as (
+    select
+        customer_id,
+        'churn' as event_type,
+        {{ churn_after_days }} as days_inactive,
+        cast({{ churn_date_after('last_purchase_date') }} as date) as event_date,
+        last_purchase_date
+    from customers
+    where {{ churn_date_after('last_purchase_date') }} <= {{ as_of_date() }}
 ),
 
 unioned as (
-    select * from churns
-    union all
     select * from reactivations
+    union all
+    select * from churns_before_a_reactivation
+    union all
+    select * from churns_after_the_last_purchase
 ),
 
 final as (
@@ -56,7 +60,7 @@ final as (
             as churn_event_id,
         customer_id,
         event_type,
-        days_inactive,
+        cast(days_inactive as bigint) as days_inactive,
         event_date,
         last_purchase_date
     from unioned

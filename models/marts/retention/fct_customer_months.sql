@@ -1,36 +1,56 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_incremental_window(
-        'month_start_date >= ' ~ incremental_window_start_month()
-    ) }}",
-    post_hook="{{ record_incremental_build() }}",
-) }}
+{{ config(materialized='incremental', unique_key='month_start_date') }}
 
-{#- The customer-month spine (int_customer_months_spined) with the loyalty stage at
-    each month end. The trailing window's purchases are cumulative purchases at the
-    month end minus those at the window's (exclusive) start, found with an ASOF join
-    on the running count; the latest recommendation on or before the month end
-    likewise. Exact to the day, without joining every purchase to every month; the
-    joins run only on the rows whose answer is not known without them.
-    Incremental: the months from the window start's month on. -#}
+{#- One row per purchaser and calendar month, from the month of the first purchase
+    to the as-of month, with the month's activity, the status at the month's start
+    and end, and the loyalty stage at the month's end.
 
-with months as (
-    select
-        *,
-        {{ dbt.dateadd('day', -1 * var('loyalty_window_days'), 'month_end_date') }}
-            as window_start_date
-    from {{ ref('int_customer_months_spined') }}
-    where month_start_date >= {{ incremental_window_start_month() }}
-),
+    Built from events, each in the month it takes effect:
+      - purchases, and the reactivations among them (a purchase churn_after_days or
+        more after the previous one);
+      - churns: the previous purchase + churn_after_days when the gap is that long,
+        and after the last purchase, once the as-of date has reached it;
+      - the trailing loyalty window (loyalty_window_days ending on the month's end)
+        as a purchase or a recommendation on day d entering it in d's month and
+        leaving it in the month of d + loyalty_window_days (on or before the as-of
+        date), so that running sums over the months count what is in the window at
+        each month's end, exactly to the day.
+    The months with events (about two in five) are summed up and their running totals
+    taken; each is then repeated for the quiet months up to the customer's next one.
 
-purchase_days as (
+    Incremental by month (macro incremental_window_start): the months from the window
+    start on. The kept row of the month before enters as one event per customer
+    carrying its running totals, so only the events of the rebuilt months, and the
+    purchases and recommendations that leave the window in them, are read. The rules
+    the months were built with are recorded in rule_settings: when they change, every
+    month is rebuilt. -#}
+
+{%- set rule_settings = 'churn_after_days=' ~ var('churn_after_days')
+    ~ ' at_risk_after_days=' ~ var('at_risk_after_days')
+    ~ ' loyalty_window_days=' ~ var('loyalty_window_days')
+    ~ ' loyal_min_orders_12m=' ~ var('loyal_min_orders_12m') -%}
+{%- set window_start = incremental_window_start(
+    'month_end_date', rule_settings=rule_settings
+) -%}
+{%- set churn_after_days = var('churn_after_days') -%}
+{%- set loyalty_window_days = var('loyalty_window_days') -%}
+{%- set as_of_month = 'cast(' ~ dbt.date_trunc('month', as_of_date()) ~ ' as date)' -%}
+{%- set previous_month = 'cast(' ~ dbt.dateadd('month', -1, window_start)
+    ~ ' as date)' -%}
+{#- the first day whose purchase or recommendation can leave the window in a
+    rebuilt month -#}
+{%- set events_start = 'cast('
+    ~ dbt.dateadd('day', -1 * loyalty_window_days, window_start) ~ ' as date)' -%}
+
+with purchases as (
     select
         customer_id,
-        purchase_date,
-        cumulative_purchases
-    from {{ ref('int_purchase_days_sequenced') }}
+        ordered_date,
+        revenue,
+        margin,
+        previous_purchase_date,
+        days_since_previous_purchase
+    from {{ ref('fct_orders') }}
+    where is_purchase and ordered_date >= {{ events_start }}
 ),
 
 recommendations as (
@@ -38,118 +58,360 @@ recommendations as (
         customer_id,
         recommended_date
     from {{ ref('int_customer_recommendations_unioned') }}
-    -- DuckDB 1.4 returns no rows at all from an ASOF LEFT JOIN whose right side is
-    -- empty (a data set without referrals): a row with a null key never matches
-    -- and keeps the right side non-empty
-    union all
-    select
-        cast(null as varchar) as customer_id,
-        cast(null as date) as recommended_date
+    where recommended_date >= {{ events_start }}
 ),
 
-first_recommendations as (
+carried_in as (
+    -- the kept month before the rebuilt ones (none in a full build)
+    {%- if is_incremental() %}
     select
         customer_id,
-        min(recommended_date) as first_recommended_date
-    from recommendations
+        month_start_date,
+        first_purchase_date,
+        cumulative_purchases,
+        purchases_in_window,
+        recommendations_in_window,
+        last_purchase_date
+    from {{ this }}
+    where month_start_date = {{ previous_month }}
+    {%- else %}
+    select
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as date) as month_start_date,
+        cast(null as date) as first_purchase_date,
+        cast(null as bigint) as cumulative_purchases,
+        cast(null as bigint) as purchases_in_window,
+        cast(null as bigint) as recommendations_in_window,
+        cast(null as date) as last_purchase_date
+    where false
+    {%- endif %}
+),
+
+purchase_events as (
+    select
+        customer_id,
+        cast({{ dbt.date_trunc('month', 'ordered_date') }} as date) as month_start_date,
+        count(*) as purchases,
+        sum(revenue) as revenue,
+        sum(margin) as margin,
+        max(ordered_date) as last_purchase_date,
+        bool_or(
+            coalesce(days_since_previous_purchase >= {{ churn_after_days }}, false)
+        ) as is_reactivated,
+        false as is_churned,
+        count(*) as cumulative_purchases_change,
+        count(*) as window_purchases_change,
+        0 as window_recommendations_change
+    from purchases
+    where ordered_date >= {{ window_start }}
+    group by customer_id, month_start_date
+),
+
+gap_churns as (
+    -- a purchase churn_after_days or more after the previous one: the customer
+    -- churned churn_after_days after that previous purchase
+    select
+        customer_id,
+        cast({{ churn_date_after('previous_purchase_date') }} as date) as churn_date
+    from purchases
+    where days_since_previous_purchase >= {{ churn_after_days }}
+),
+
+last_purchases as (
+    select
+        customer_id,
+        max(last_purchase_date) as last_purchase_date
+    from (
+        select
+            customer_id,
+            ordered_date as last_purchase_date
+        from purchases
+        union all
+        select
+            customer_id,
+            last_purchase_date
+        from carried_in
+    ) as purchase_dates
     group by customer_id
 ),
 
-months_flagged as (
-    -- The two lookups are needed on about a third of the rows. Elsewhere the window
-    -- holds every purchase so far (the first came after the window's start) or
-    -- none (the last came on or before it), and a month before the customer's first
-    -- recommendation has none to find.
+final_churns as (
+    -- churn_after_days after the last purchase, once the as-of date has reached it
     select
-        months.*,
-        months.first_purchase_date <= months.window_start_date
-        and months.last_purchase_date > months.window_start_date
-            as needs_window_start_purchases,
-        coalesce(
-            months.month_end_date >= first_recommendations.first_recommended_date, false
-        ) as needs_last_recommendation
-    from months
-    left join first_recommendations
-        on months.customer_id = first_recommendations.customer_id
+        customer_id,
+        cast({{ churn_date_after('last_purchase_date') }} as date) as churn_date
+    from last_purchases
+    where {{ churn_date_after('last_purchase_date') }} <= {{ as_of_date() }}
 ),
 
-months_looked_up as (
-    -- DuckDB ASOF joins: the latest purchase day on or before the window's start,
-    -- and the latest recommendation on or before the month end
+churn_events as (
     select
-        months_flagged.*,
-        purchase_days.cumulative_purchases as cumulative_purchases_at_window_start,
-        recommendations.recommended_date as last_recommended_date
-    from months_flagged
-    asof left join purchase_days
-        on
-            months_flagged.customer_id = purchase_days.customer_id
-            and months_flagged.window_start_date >= purchase_days.purchase_date
-    asof left join recommendations
-        on
-            months_flagged.customer_id = recommendations.customer_id
-            and months_flagged.month_end_date >= recommendations.recommended_date
-    where
-        months_flagged.needs_window_start_purchases
-        or months_flagged.needs_last_recommendation
+        customer_id,
+        cast({{ dbt.date_trunc('month', 'churn_date') }} as date) as month_start_date,
+        0 as purchases,
+        cast(null as decimal(18, 2)) as revenue,
+        cast(null as decimal(18, 2)) as margin,
+        cast(null as date) as last_purchase_date,
+        false as is_reactivated,
+        true as is_churned,
+        0 as cumulative_purchases_change,
+        0 as window_purchases_change,
+        0 as window_recommendations_change
+    from (
+        select * from gap_churns
+        union all
+        select * from final_churns
+    ) as churns
+    where churn_date >= {{ window_start }}
 ),
 
-months_without_lookups as (
+window_changes as (
+    -- purchases and recommendations leaving the trailing window (a day d is in the
+    -- window of the month ends in [d, d + loyalty_window_days)), and recommendations
+    -- entering it (purchases enter with purchase_events)
+    select
+        customer_id,
+        cast({{ dbt.date_trunc('month', 'change_date') }} as date) as month_start_date,
+        0 as purchases,
+        cast(null as decimal(18, 2)) as revenue,
+        cast(null as decimal(18, 2)) as margin,
+        cast(null as date) as last_purchase_date,
+        false as is_reactivated,
+        false as is_churned,
+        0 as cumulative_purchases_change,
+        sum(purchases_change) as window_purchases_change,
+        sum(recommendations_change) as window_recommendations_change
+    from (
+        select
+            customer_id,
+            cast({{ dbt.dateadd('day', loyalty_window_days, 'ordered_date') }} as date)
+                as change_date,
+            -1 as purchases_change,
+            0 as recommendations_change
+        from purchases
+        union all
+        select
+            customer_id,
+            cast(
+                {{ dbt.dateadd('day', loyalty_window_days, 'recommended_date') }} as date
+            ) as change_date,
+            0 as purchases_change,
+            -1 as recommendations_change
+        from recommendations
+        union all
+        select
+            customer_id,
+            recommended_date as change_date,
+            0 as purchases_change,
+            1 as recommendations_change
+        from recommendations
+    ) as changes
+    where change_date >= {{ window_start }} and change_date <= {{ as_of_date() }}
+    group by customer_id, month_start_date
+),
+
+carried_in_events as (
+    -- the kept month's running totals, as of its end
+    select
+        customer_id,
+        month_start_date,
+        0 as purchases,
+        cast(null as decimal(18, 2)) as revenue,
+        cast(null as decimal(18, 2)) as margin,
+        last_purchase_date,
+        false as is_reactivated,
+        false as is_churned,
+        cumulative_purchases as cumulative_purchases_change,
+        purchases_in_window as window_purchases_change,
+        recommendations_in_window as window_recommendations_change
+    from carried_in
+),
+
+events as (
+    select * from purchase_events
+    union all
+    select * from churn_events
+    union all
+    select * from window_changes
+    union all
+    select * from carried_in_events
+),
+
+event_months as (
+    select
+        customer_id,
+        month_start_date,
+        cast(sum(purchases) as bigint) as purchases,
+        sum(revenue) as revenue,
+        sum(margin) as margin,
+        max(last_purchase_date) as last_purchase_date_in_month,
+        bool_or(is_reactivated) as is_reactivated,
+        bool_or(is_churned) as is_churned_in_month,
+        sum(cumulative_purchases_change) as cumulative_purchases_change,
+        sum(window_purchases_change) as window_purchases_change,
+        sum(window_recommendations_change) as window_recommendations_change
+    from events
+    group by customer_id, month_start_date
+),
+
+running as (
+    -- one sort: the running totals, the last purchase before the month, and the
+    -- customer's next month with events
     select
         *,
-        cast(null as bigint) as cumulative_purchases_at_window_start,
-        cast(null as date) as last_recommended_date
-    from months_flagged
-    where not (needs_window_start_purchases or needs_last_recommendation)
-),
-
-with_lookups as (
-    select * from months_looked_up
-    union all
-    select * from months_without_lookups
-),
-
-with_recommendation as (
-    select
-        * exclude (
-            needs_window_start_purchases,
-            needs_last_recommendation,
-            cumulative_purchases_at_window_start
+        cast(sum(cumulative_purchases_change) over to_this_month as bigint)
+            as cumulative_purchases,
+        cast(sum(window_purchases_change) over to_this_month as bigint)
+            as purchases_in_window,
+        cast(sum(window_recommendations_change) over to_this_month as bigint)
+            as recommendations_in_window,
+        max(last_purchase_date_in_month) over to_this_month as last_purchase_date,
+        max(last_purchase_date_in_month) over to_last_month
+            as last_purchase_date_before_month,
+        lead(month_start_date) over customer_months as next_event_month_start_date
+    from event_months
+    window
+        customer_months as (partition by customer_id order by month_start_date),
+        to_this_month as (
+            customer_months rows between unbounded preceding and current row
         ),
+        to_last_month as (
+            customer_months rows between unbounded preceding and 1 preceding
+        )
+),
+
+first_purchases as (
+    -- kept customers' from their kept month; the others' first purchase is among
+    -- the purchases read (all of theirs are)
+    select
+        customer_id,
+        min(first_purchase_date) as first_purchase_date
+    from (
+        select
+            customer_id,
+            first_purchase_date
+        from carried_in
+        union all
+        select
+            customer_id,
+            min(ordered_date) as first_purchase_date
+        from purchases
+        group by customer_id
+    ) as firsts
+    group by customer_id
+),
+
+repeated as (
+    -- each month with events, then the quiet months up to the next one (or the as-of
+    -- month)
+    select
+        running.*,
+        running.month_start_date as event_month_start_date,
+        {{ month_series(
+            'running.month_start_date',
+            'coalesce(cast(' ~ dbt.dateadd('month', -1, 'running.next_event_month_start_date')
+            ~ ' as date), ' ~ as_of_month ~ ')'
+        ) }} as repeated_month_start_date
+    from running
+    where running.month_start_date <= {{ as_of_month }}
+),
+
+months as (
+    select
+        repeated.customer_id,
+        repeated.repeated_month_start_date as month_start_date,
+        first_purchases.first_purchase_date,
+        repeated.repeated_month_start_date = repeated.event_month_start_date
+            as is_event_month,
+        repeated.purchases,
+        repeated.revenue,
+        repeated.margin,
+        repeated.is_reactivated,
+        repeated.is_churned_in_month,
+        repeated.cumulative_purchases,
+        repeated.purchases_in_window,
+        repeated.recommendations_in_window,
+        repeated.last_purchase_date,
+        repeated.last_purchase_date_before_month,
+        least(
+            cast(
+                {{ dbt.last_day('repeated.repeated_month_start_date', 'month') }} as date
+            ),
+            {{ as_of_date() }}
+        ) as month_end_date
+    from repeated
+    inner join first_purchases on repeated.customer_id = first_purchases.customer_id
+    where repeated.repeated_month_start_date >= {{ window_start }}
+),
+
+month_values as (
+    -- a quiet month keeps its event month's running totals, with no activity
+    select
+        customer_id,
+        month_start_date,
+        first_purchase_date,
+        case when is_event_month then purchases else 0 end as purchases,
+        case when is_event_month then coalesce(revenue, 0) else 0 end as revenue,
+        case when is_event_month then margin end as margin,
+        is_event_month and is_reactivated as is_reactivated,
+        is_event_month and is_churned_in_month as is_churned_in_month,
+        cumulative_purchases,
+        purchases_in_window,
+        recommendations_in_window,
+        last_purchase_date,
         case
-            when needs_window_start_purchases
-                then cumulative_purchases - cumulative_purchases_at_window_start
-            when first_purchase_date > window_start_date then cumulative_purchases
-            else 0
-        end as purchases_in_window
-    from with_lookups
+            when is_event_month then last_purchase_date_before_month
+            else last_purchase_date
+        end as last_purchase_date_at_month_start,
+        month_end_date,
+        month_start_date
+        = cast({{ dbt.date_trunc('month', 'first_purchase_date') }} as date)
+            as is_new_customer
+    from months
+    -- from the first purchase's month on (a recommendation may come before it)
+    where
+        month_start_date
+        >= cast({{ dbt.date_trunc('month', 'first_purchase_date') }} as date)
 ),
 
 final as (
     select
         customer_id,
-        status_at_month_end,
+        case
+            when not is_new_customer
+                then {{ customer_status(
+                    'last_purchase_date_at_month_start',
+                    'cast(' ~ dbt.dateadd('day', -1, 'month_start_date') ~ ' as date)'
+                ) }}
+        end as status_at_month_start,
+        {{ customer_status('last_purchase_date', 'month_end_date') }}
+            as status_at_month_end,
         {{ loyalty_stage(
-            'status_at_month_end',
+            customer_status('last_purchase_date', 'month_end_date'),
             'cumulative_purchases',
             'purchases_in_window',
-            'coalesce(' ~ in_loyalty_window('last_recommended_date', 'month_end_date')
-            ~ ', false)'
+            'recommendations_in_window > 0'
         ) }} as loyalty_stage_at_month_end,
-        months_since_first_purchase,
+        '{{ rule_settings }}' as rule_settings,
+        {{ dbt.datediff('first_purchase_date', 'month_start_date', 'month') }}
+            as months_since_first_purchase,
         purchases,
         cumulative_purchases,
         purchases_in_window,
-        cast(revenue as decimal(38, 2)) as revenue,
-        cast(margin as decimal(38, 2)) as margin,
-        days_since_last_purchase,
+        recommendations_in_window,
+        -- a customer's month fits decimal(18, 2), four times faster to scan than (38, 2)
+        cast(revenue as decimal(18, 2)) as revenue,
+        cast(margin as decimal(18, 2)) as margin,
+        {{ dbt.datediff('last_purchase_date', 'month_end_date', 'day') }}
+            as days_since_last_purchase,
         is_new_customer,
         is_reactivated,
         is_churned_in_month,
         month_start_date,
         month_end_date,
+        first_purchase_date,
         last_purchase_date
-    from with_recommendation
+    from month_values
 )
 
 select * from final

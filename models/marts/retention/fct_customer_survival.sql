@@ -6,7 +6,12 @@
     n_i: customers still at risk at t_i (lifetime >= t_i); d_i: churned at t_i. -#}
 
 with lifetimes as (
-    select * from {{ ref('int_customer_lifetimes') }}
+    select
+        acquisition_channel,
+        first_purchase_quarter,
+        lifetime_days,
+        is_churned
+    from {{ ref('int_customer_lifetimes') }}
 ),
 
 segmented as (

@@ -1,24 +1,9 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_incremental_window(
-        'month_start_date >= ' ~ incremental_window_start_month()
-    ) }}",
-    post_hook="{{ record_incremental_build() }}",
-) }}
-
 {#- One row per calendar month, from the first purchase month to the as-of month.
     customers_end is counted from customers' status at the month's end, independently
-    of S + N + R - L, so the data test on that identity checks the churn rules.
-    Incremental: the months from the window start's month on (read from the month
-    before, for customers_start). -#}
+    of S + N + R - L, so the data test on that identity checks the churn rules. -#}
 
 with customer_months as (
-    select * from {{ ref('int_customer_months_spined') }}
-    where
-        month_start_date
-        >= {{ incremental_window_previous_month() }}
+    select * from {{ ref('fct_customer_months') }}
 ),
 
 monthly as (
@@ -68,7 +53,6 @@ final as (
         repeat_purchasers_to_date,
         {{ safe_divide('repeat_purchasers_to_date', 'purchasers_to_date') }} as rpr
     from with_start
-    where month_start_date >= {{ incremental_window_start_month() }}
 )
 
 select * from final

@@ -3,7 +3,11 @@
     country and the customer's loyalty stage as of the as-of date. -#}
 
 with responses as (
-    select * from {{ ref('int_survey_responses_categorised') }}
+    select
+        response_id,
+        customer_id,
+        nps_category
+    from {{ ref('fct_survey_responses') }}
     where survey_type = 'nps' and {{ in_loyalty_window('responded_date', as_of_date()) }}
 ),
 

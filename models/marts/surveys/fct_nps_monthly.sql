@@ -2,7 +2,11 @@
     (null NPS in a month without answers). Anonymous answers count. -#}
 
 with responses as (
-    select * from {{ ref('int_survey_responses_categorised') }}
+    select
+        month_start_date,
+        responded_date,
+        nps_category
+    from {{ ref('fct_survey_responses') }}
     where survey_type = 'nps'
 ),
 

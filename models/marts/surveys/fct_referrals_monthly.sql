@@ -12,7 +12,11 @@ with offers as (
 ),
 
 customers as (
-    select * from {{ ref('stg_raw__customers') }}
+    select
+        customer_id,
+        is_referred,
+        signed_up_at
+    from {{ ref('stg_raw__customers') }}
     where cast(signed_up_at as date) <= {{ as_of_date() }}
 ),
 

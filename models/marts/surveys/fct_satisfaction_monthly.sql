@@ -2,7 +2,12 @@
     easy) per calendar month, from the first answer to the as-of month. -#}
 
 with responses as (
-    select * from {{ ref('int_survey_responses_categorised') }}
+    select
+        survey_type,
+        score,
+        month_start_date,
+        responded_date
+    from {{ ref('fct_survey_responses') }}
     where survey_type in ('csat', 'ces')
 ),
 

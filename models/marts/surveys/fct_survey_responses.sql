@@ -1,18 +1,16 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_incremental_window(
-        'responded_date >= ' ~ incremental_window_start()
-    ) }}",
-    post_hook="{{ record_incremental_build() }}",
-) }}
+{{ config(materialized='incremental', unique_key='month_start_date') }}
 
-{#- Incremental: the answers dated in the window. -#}
+{#- Clean survey answers given on or before the as-of date, with the NPS category.
+    Incremental by month (macro incremental_window_start): the answers dated from the
+    window start on. -#}
+
+{%- set window_start = incremental_window_start('responded_date') %}
 
 with responses as (
-    select * from {{ ref('int_survey_responses_categorised') }}
-    where responded_date >= {{ incremental_window_start() }}
+    select * from {{ ref('stg_raw__survey_responses') }}
+    where
+        cast(responded_at as date) >= {{ window_start }}
+        and cast(responded_at as date) <= {{ as_of_date() }}
 ),
 
 final as (
@@ -20,12 +18,14 @@ final as (
         response_id,
         customer_id,
         survey_type,
-        nps_category,
+        case when survey_type = 'nps' then {{ nps_category('score') }} end
+            as nps_category,
         comment,
         score,
         is_anonymous,
         responded_at,
-        responded_date
+        cast(responded_at as date) as responded_date,
+        cast({{ dbt.date_trunc('month', 'responded_at') }} as date) as month_start_date
     from responses
 )
 

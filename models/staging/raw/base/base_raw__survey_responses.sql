@@ -1,19 +1,5 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_incremental_window(in_incremental_window('responded_at')) }}",
-    post_hook="{{ record_incremental_build() }}",
-) }}
-
 {#- Raw survey answers, typed, each row with every problem it has (or none).
-    Incremental like base_raw__orders. -#}
-
-{#- A full build reads the whole file and numbers the ids in one pass; an
-    incremental one numbers the ids of its window against the whole file. -#}
-{%- set id_occurrence = 'id_occurrences.id_occurrence' if is_incremental() else
-    'row_number() over (partition by in_window.response_id order by in_window.source_row_number)'
--%}
+    Rebuilt from the whole export on every build, like base_raw__orders. -#}
 
 with source as (
     select * from {{ source('raw', 'survey_responses') }}
@@ -40,41 +26,20 @@ typed as (
     from source
 ),
 
-in_window as (
-    select * from typed
-    where {{ in_incremental_window('responded_at') }}
-),
-
-{%- if is_incremental() %}
-
-id_occurrences as (
-    -- the first row of an id in the whole file is the one kept
-    select
-        source_row_number,
-        row_number() over (
-            partition by response_id order by source_row_number
-        ) as id_occurrence
-    from typed
-    where response_id in (select in_window.response_id from in_window)
-),
-{%- endif %}
-
 checked as (
     select
-        in_window.*,
+        typed.*,
         survey_types.min_score,
         survey_types.max_score,
         survey_types.survey_type is not null as is_known_survey_type,
-        in_window.customer_id is null
+        typed.customer_id is null
         or customers.customer_id is not null as is_known_or_anonymous,
-        {{ id_occurrence }} as id_occurrence
-    from in_window
-    left join customers on in_window.customer_id = customers.customer_id
-    left join survey_types on in_window.survey_type = survey_types.survey_type
-    {%- if is_incremental() %}
-    left join id_occurrences
-        on in_window.source_row_number = id_occurrences.source_row_number
-    {%- endif %}
+        row_number() over (
+            partition by typed.response_id order by typed.source_row_number
+        ) as id_occurrence
+    from typed
+    left join customers on typed.customer_id = customers.customer_id
+    left join survey_types on typed.survey_type = survey_types.survey_type
 )
 
 select

@@ -20,6 +20,8 @@ class RawTable:
     required: bool
     required_columns: tuple[str, ...]
     optional_columns: tuple[str, ...]
+    # numbers; the columns named *_at are timestamps, the others text
+    number_columns: tuple[str, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -42,6 +44,7 @@ RAW_TABLES: dict[str, RawTable] = {
             True,
             ("order_id", "customer_id", "ordered_at", "status", "revenue"),
             ("cost",),
+            ("revenue", "cost"),
         ),
         RawTable(
             "survey_responses",
@@ -49,6 +52,7 @@ RAW_TABLES: dict[str, RawTable] = {
             False,
             ("response_id", "survey_type", "score", "responded_at"),
             ("customer_id", "comment"),
+            ("score",),
         ),
         RawTable(
             "referral_offers",

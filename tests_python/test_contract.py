@@ -16,6 +16,7 @@ def test_dbt_vars_match_python_contract():
         assert tables[name]["required"] == spec.required
         assert tuple(tables[name]["required_columns"]) == spec.required_columns
         assert tuple(tables[name]["optional_columns"]) == spec.optional_columns
+        assert tuple(tables[name].get("number_columns", ())) == spec.number_columns
 
 
 def test_cli_help_explains_generate():

@@ -16,22 +16,23 @@
     as-of date means the as-of date moved back: the months after it cannot be taken
     out by replacing months, so the build stops and asks for a full refresh.
 
-    rule_settings: for a model whose kept months depend on vars (the churn and
-    loyalty rules), the text the model records in its column rule_settings; when the
-    table was built with other settings, every month is re-derived.
+    rules: for a model whose kept months depend on vars (the churn and loyalty
+    rules), {var name: value}, each recorded by the model in a column of that name;
+    when the table was built with other values, every month is re-derived.
 
     Rows dated before the window are final: older changes (a backfill) need
     `dbt build --full-refresh`. Returns a SQL date literal. -#}
-{% macro incremental_window_start(latest_date_column, days_after_as_of=0, rule_settings=none) -%}
+{% macro incremental_window_start(latest_date_column, days_after_as_of=0, rules={}) -%}
     {%- set everything = "date '0001-01-01'" -%}
     {%- if not (execute and is_incremental()) -%}
         {{ return(everything) }}
     {%- endif -%}
-    {%- set found = run_query(
-        "select cast(max(" ~ latest_date_column ~ ") as date)"
-        ~ (", max(rule_settings), min(rule_settings)" if rule_settings else "")
-        ~ " from " ~ this
-    ).rows[0] -%}
+    {%- set columns = ["cast(max(" ~ latest_date_column ~ ") as date)"] -%}
+    {%- for name in rules -%}
+        {%- do columns.append("min(" ~ name ~ ")") -%}
+        {%- do columns.append("max(" ~ name ~ ")") -%}
+    {%- endfor -%}
+    {%- set found = run_query("select " ~ columns | join(", ") ~ " from " ~ this).rows[0] -%}
     {%- set as_of = run_query("select " ~ as_of_date()).columns[0].values()[0] -%}
     {%- set latest = found[0] -%}
     {%- if latest is none -%}
@@ -44,11 +45,14 @@
             ~ "to rebuild as of " ~ as_of ~ "."
         ) }}
     {%- endif -%}
-    {%- if rule_settings and (found[1] != rule_settings or found[2] != rule_settings) -%}
-        {{ log(this.identifier ~ ": rebuilding every month, as its rules changed from '"
-               ~ found[1] ~ "' to '" ~ rule_settings ~ "'", info=true) }}
-        {{ return(everything) }}
-    {%- endif -%}
+    {%- for name, value in rules.items() -%}
+        {%- set built = [found[2 * loop.index - 1], found[2 * loop.index]] -%}
+        {%- if built[0] != value or built[1] != value -%}
+            {{ log(this.identifier ~ ": rebuilding every month, as its rules changed ("
+                   ~ name ~ " " ~ built[1] ~ " -> " ~ value ~ ")", info=true) }}
+            {{ return(everything) }}
+        {%- endif -%}
+    {%- endfor -%}
     {%- set start = [latest, as_of] | min
         - modules.datetime.timedelta(days=var('incremental_lookback_days')) -%}
     {{ return("date '" ~ start.replace(day=1).isoformat() ~ "'") }}

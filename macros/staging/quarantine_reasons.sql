@@ -21,3 +21,17 @@
 {% macro is_future(timestamp_column) -%}
     cast({{ timestamp_column }} as date) > {{ dbt.dateadd('day', 1, as_of_date()) }}
 {%- endmacro %}
+
+
+{#- The ids that appear more than once among a CTE's rows, each with the position of
+    its first row (the one kept; the later ones are duplicate_id): a query for a
+    CTE. One aggregation, instead of numbering every row of the file by id. -#}
+{% macro first_rows_of_repeated_ids(rows, id_column) -%}
+    select
+        {{ id_column }},
+        min(source_row_number) as first_row_number
+    from {{ rows }}
+    where {{ id_column }} is not null
+    group by {{ id_column }}
+    having count(*) > 1
+{%- endmacro %}

@@ -41,7 +41,7 @@
     select cast(max(parsed_at) as date)
     from (
         {%- for relation, column in relations_and_columns %}
-        select {{ parse_timestamp(column) }} as parsed_at from {{ relation }}
+        select {{ raw_timestamp(relation, column) }} as parsed_at from {{ relation }}
         {%- if not loop.last %} union all{% endif %}
         {%- endfor %}
     ) as timestamps

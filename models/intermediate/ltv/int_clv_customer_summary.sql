@@ -10,7 +10,7 @@
 with orders as (
     select
         customer_id,
-        customer_order_number,
+        previous_purchase_date,
         revenue,
         cost,
         margin,
@@ -19,18 +19,28 @@ with orders as (
     where is_purchase
 ),
 
-purchase_days as (
+customers as (
     select
         customer_id,
-        ordered_date as purchase_date,
-        -- decimal(18, 2) like the orders: the exact sums below stay exact
-        cast(sum(revenue) as decimal(18, 2)) as revenue,
-        min(customer_order_number) = 1 as is_first_purchase
-    from orders
-    group by customer_id, ordered_date
+        first_purchase_date
+    from {{ ref('int_customer_purchases_summarised') }}
 ),
 
-purchases as (
+flagged_purchases as (
+    -- every purchase, the first of each purchase day flagged (fct_orders orders a
+    -- day's purchases by time), with the customer's first purchase date
+    select
+        orders.customer_id,
+        orders.ordered_date,
+        orders.revenue,
+        orders.previous_purchase_date is null
+        or orders.previous_purchase_date < orders.ordered_date as is_first_of_day,
+        customers.first_purchase_date
+    from orders
+    inner join customers on orders.customer_id = customers.customer_id
+),
+
+calibration_purchases as (
     select * from orders
     where ordered_date <= {{ clv_calibration_end() }}
 ),
@@ -42,39 +52,50 @@ margin as (
             sum(margin) / nullif(sum(case when cost is not null then revenue end), 0),
             1.0
         ) as margin_rate
-    from purchases
+    from calibration_purchases
 ),
 
 per_customer as (
+    -- over the orders: a purchase day counts once (its first order), and the
+    -- repeat days' revenue is that of the orders after the first purchase day
     select
         customer_id,
-        min(purchase_date) as first_purchase_date,
-        max(case when purchase_date <= {{ clv_calibration_end() }} then purchase_date end)
+        min(first_purchase_date) as first_purchase_date,
+        max(case when ordered_date <= {{ clv_calibration_end() }} then ordered_date end)
             as last_calibration_purchase_date,
-        count(case when purchase_date <= {{ clv_calibration_end() }} then 1 end) - 1
-            as x,
+        count(
+            case
+                when is_first_of_day and ordered_date <= {{ clv_calibration_end() }}
+                    then 1
+            end
+        ) - 1 as x,
         -- exact decimal sum, then divide: avg() of decimals goes through floating
         -- point, whose parallel sums differ between builds in the last bits
         sum(
             case
                 when
-                    purchase_date <= {{ clv_calibration_end() }}
-                    and not is_first_purchase
+                    ordered_date <= {{ clv_calibration_end() }}
+                    and ordered_date > first_purchase_date
                     then revenue
             end
         ) / nullif(count(
             case
                 when
-                    purchase_date <= {{ clv_calibration_end() }}
-                    and not is_first_purchase
+                    is_first_of_day
+                    and ordered_date <= {{ clv_calibration_end() }}
+                    and ordered_date > first_purchase_date
                     then 1
             end
         ), 0) as m_x,
-        count(case when purchase_date > {{ clv_calibration_end() }} then 1 end)
-            as holdout_transactions
-    from purchase_days
+        count(
+            case
+                when is_first_of_day and ordered_date > {{ clv_calibration_end() }}
+                    then 1
+            end
+        ) as holdout_transactions
+    from flagged_purchases
     group by customer_id
-    having min(purchase_date) <= {{ clv_calibration_end() }}
+    having min(first_purchase_date) <= {{ clv_calibration_end() }}
 ),
 
 final as (

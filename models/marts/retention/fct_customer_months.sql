@@ -21,16 +21,17 @@
     start on. The kept row of the month before enters as one event per customer
     carrying its running totals, so only the events of the rebuilt months, and the
     purchases and recommendations that leave the window in them, are read. The rules
-    the months were built with are recorded in rule_settings: when they change, every
-    month is rebuilt. -#}
+    the months were built with are recorded in every row (churn_after_days, ...):
+    when they change, every month is rebuilt. -#}
 
-{%- set rule_settings = 'churn_after_days=' ~ var('churn_after_days')
-    ~ ' at_risk_after_days=' ~ var('at_risk_after_days')
-    ~ ' loyalty_window_days=' ~ var('loyalty_window_days')
-    ~ ' loyal_min_orders_12m=' ~ var('loyal_min_orders_12m') -%}
-{%- set window_start = incremental_window_start(
-    'month_end_date', rule_settings=rule_settings
-) -%}
+{#- the vars the kept months depend on: recorded in every row -#}
+{%- set rules = {
+    'churn_after_days': var('churn_after_days'),
+    'at_risk_after_days': var('at_risk_after_days'),
+    'loyalty_window_days': var('loyalty_window_days'),
+    'loyal_min_orders_12m': var('loyal_min_orders_12m'),
+} -%}
+{%- set window_start = incremental_window_start('month_end_date', rules=rules) -%}
 {%- set churn_after_days = var('churn_after_days') -%}
 {%- set loyalty_window_days = var('loyalty_window_days') -%}
 {%- set as_of_month = 'cast(' ~ dbt.date_trunc('month', as_of_date()) ~ ' as date)' -%}
@@ -392,7 +393,9 @@ final as (
             'purchases_in_window',
             'recommendations_in_window > 0'
         ) }} as loyalty_stage_at_month_end,
-        '{{ rule_settings }}' as rule_settings,
+        {%- for name, value in rules.items() %}
+        {{ value }} as {{ name }},
+        {%- endfor %}
         {{ dbt.datediff('first_purchase_date', 'month_start_date', 'month') }}
             as months_since_first_purchase,
         purchases,

@@ -1,8 +1,10 @@
 {#- Raw customers, typed, each row with every problem it has (or none), and
     whether its referrer is a staged customer. -#}
 
+{%- set raw = source('raw', 'customers') %}
+
 with source as (
-    select * from {{ source('raw', 'customers') }}
+    select * from {{ raw }}
 ),
 
 typed as (
@@ -14,17 +16,21 @@ typed as (
         upper({{ clean_text('country_code') }}) as country_code,
         lower({{ clean_text('acquisition_channel') }}) as acquisition_channel,
         {{ clean_text('referred_by_customer_id') }} as referred_by_customer_id,
-        {{ parse_timestamp('signed_up_at') }} as signed_up_at
+        {{ raw_timestamp(raw, 'signed_up_at') }} as signed_up_at
     from source
+),
+
+repeated_ids as (
+    {{ first_rows_of_repeated_ids('typed', 'customer_id') }}
 ),
 
 numbered as (
     select
-        *,
-        row_number() over (
-            partition by customer_id order by source_row_number
-        ) as id_occurrence
+        typed.*,
+        coalesce(typed.source_row_number > repeated_ids.first_row_number, false)
+            as is_duplicate_id
     from typed
+    left join repeated_ids on typed.customer_id = repeated_ids.customer_id
 ),
 
 checked as (
@@ -39,7 +45,7 @@ checked as (
         signed_up_at,
         {{ quarantine_reasons([
             ['missing_id', 'customer_id is null'],
-            ['duplicate_id', 'customer_id is not null and id_occurrence > 1'],
+            ['duplicate_id', 'is_duplicate_id'],
             ['invalid_timestamp', 'signed_up_at is null'],
             ['future_timestamp', is_future('signed_up_at')],
         ]) }} as quarantine_reason

@@ -2,8 +2,10 @@
     the whole export on every build: a row's position, and which of two rows with
     one id comes first, are those of today's file, whatever its order. -#}
 
+{%- set raw = source('raw', 'orders') %}
+
 with source as (
-    select * from {{ source('raw', 'orders') }}
+    select * from {{ raw }}
 ),
 
 customers as (
@@ -21,11 +23,15 @@ typed as (
         {{ clean_text('order_id') }} as order_id,
         {{ clean_text('customer_id') }} as customer_id,
         lower({{ clean_text('status') }}) as status,
-        {{ clean_text('cost') }} as cost_text,
-        {{ try_cast(clean_text('revenue'), 'decimal(18, 2)') }} as revenue,
-        {{ try_cast(clean_text('cost'), 'decimal(18, 2)') }} as cost,
-        {{ parse_timestamp('ordered_at') }} as ordered_at
+        {{ raw_number(raw, 'revenue', 'decimal(18, 2)') }} as revenue,
+        {{ raw_number(raw, 'cost', 'decimal(18, 2)') }} as cost,
+        {{ raw_is_missing(raw, 'cost') }} as is_cost_missing,
+        {{ raw_timestamp(raw, 'ordered_at') }} as ordered_at
     from source
+),
+
+repeated_ids as (
+    {{ first_rows_of_repeated_ids('typed', 'order_id') }}
 ),
 
 checked as (
@@ -33,12 +39,12 @@ checked as (
         typed.*,
         customers.customer_id is not null as is_known_customer,
         statuses.status is not null as is_valid_status,
-        row_number() over (
-            partition by typed.order_id order by typed.source_row_number
-        ) as id_occurrence
+        coalesce(typed.source_row_number > repeated_ids.first_row_number, false)
+            as is_duplicate_id
     from typed
     left join customers on typed.customer_id = customers.customer_id
     left join statuses on typed.status = statuses.status
+    left join repeated_ids on typed.order_id = repeated_ids.order_id
 )
 
 select
@@ -52,13 +58,12 @@ select
     ordered_at,
     {{ quarantine_reasons([
         ['missing_id', 'order_id is null'],
-        ['duplicate_id', 'order_id is not null and id_occurrence > 1'],
+        ['duplicate_id', 'is_duplicate_id'],
         ['unknown_customer', 'not is_known_customer'],
         ['invalid_timestamp', 'ordered_at is null'],
         ['future_timestamp', is_future('ordered_at')],
         ['invalid_status', 'not is_valid_status'],
-        ['invalid_amount',
-            '(revenue is null) or (cost_text is not null and cost is null)'],
+        ['invalid_amount', 'revenue is null or (cost is null and not is_cost_missing)'],
         ['negative_amount', 'revenue < 0 or cost < 0'],
     ]) }} as quarantine_reason
 from checked

@@ -1,7 +1,9 @@
 {#- Raw referral offers, typed, each row with every problem it has (or none). -#}
 
+{%- set raw = source('raw', 'referral_offers') %}
+
 with source as (
-    select * from {{ source('raw', 'referral_offers') }}
+    select * from {{ raw }}
 ),
 
 customers as (
@@ -14,21 +16,25 @@ typed as (
         is_malformed_row,
         {{ clean_text('offer_id') }} as offer_id,
         {{ clean_text('customer_id') }} as customer_id,
-        {{ clean_text('shared_at') }} as shared_at_text,
-        {{ parse_timestamp('offered_at') }} as offered_at,
-        {{ parse_timestamp('shared_at') }} as shared_at
+        {{ raw_is_missing(raw, 'shared_at') }} as is_shared_at_missing,
+        {{ raw_timestamp(raw, 'offered_at') }} as offered_at,
+        {{ raw_timestamp(raw, 'shared_at') }} as shared_at
     from source
+),
+
+repeated_ids as (
+    {{ first_rows_of_repeated_ids('typed', 'offer_id') }}
 ),
 
 checked as (
     select
         typed.*,
         customers.customer_id is not null as is_known_customer,
-        row_number() over (
-            partition by typed.offer_id order by typed.source_row_number
-        ) as id_occurrence
+        coalesce(typed.source_row_number > repeated_ids.first_row_number, false)
+            as is_duplicate_id
     from typed
     left join customers on typed.customer_id = customers.customer_id
+    left join repeated_ids on typed.offer_id = repeated_ids.offer_id
 )
 
 select
@@ -40,10 +46,10 @@ select
     shared_at,
     {{ quarantine_reasons([
         ['missing_id', 'offer_id is null'],
-        ['duplicate_id', 'offer_id is not null and id_occurrence > 1'],
+        ['duplicate_id', 'is_duplicate_id'],
         ['unknown_customer', 'not is_known_customer'],
         ['invalid_timestamp',
-            'offered_at is null or (shared_at_text is not null and shared_at is null)'],
+            'offered_at is null or (shared_at is null and not is_shared_at_missing)'],
         ['future_timestamp',
             is_future('offered_at') ~ ' or ' ~ is_future('shared_at')],
         ['shared_before_offered', 'shared_at < offered_at'],

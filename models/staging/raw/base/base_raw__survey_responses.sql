@@ -1,8 +1,10 @@
 {#- Raw survey answers, typed, each row with every problem it has (or none).
     Rebuilt from the whole export on every build, like base_raw__orders. -#}
 
+{%- set raw = source('raw', 'survey_responses') %}
+
 with source as (
-    select * from {{ source('raw', 'survey_responses') }}
+    select * from {{ raw }}
 ),
 
 customers as (
@@ -21,9 +23,13 @@ typed as (
         {{ clean_text('customer_id') }} as customer_id,
         lower({{ clean_text('survey_type') }}) as survey_type,
         {{ clean_text('comment') }} as comment,
-        {{ try_cast(clean_text('score'), 'decimal(18, 4)') }} as score_number,
-        {{ parse_timestamp('responded_at') }} as responded_at
+        {{ raw_number(raw, 'score', 'decimal(18, 4)') }} as score_number,
+        {{ raw_timestamp(raw, 'responded_at') }} as responded_at
     from source
+),
+
+repeated_ids as (
+    {{ first_rows_of_repeated_ids('typed', 'response_id') }}
 ),
 
 checked as (
@@ -34,12 +40,12 @@ checked as (
         survey_types.survey_type is not null as is_known_survey_type,
         typed.customer_id is null
         or customers.customer_id is not null as is_known_or_anonymous,
-        row_number() over (
-            partition by typed.response_id order by typed.source_row_number
-        ) as id_occurrence
+        coalesce(typed.source_row_number > repeated_ids.first_row_number, false)
+            as is_duplicate_id
     from typed
     left join customers on typed.customer_id = customers.customer_id
     left join survey_types on typed.survey_type = survey_types.survey_type
+    left join repeated_ids on typed.response_id = repeated_ids.response_id
 )
 
 select
@@ -56,7 +62,7 @@ select
     responded_at,
     {{ quarantine_reasons([
         ['missing_id', 'response_id is null'],
-        ['duplicate_id', 'response_id is not null and id_occurrence > 1'],
+        ['duplicate_id', 'is_duplicate_id'],
         ['unknown_customer', 'not is_known_or_anonymous'],
         ['invalid_timestamp', 'responded_at is null'],
         ['future_timestamp', is_future('responded_at')],

@@ -105,6 +105,12 @@ def compare_marts(first: Path, second: Path) -> dict[str, tuple[int, int]]:
     return out
 
 
+def _slowest(results: list[dict]) -> list[dict]:
+    """The ten slowest nodes of a build's run_results."""
+    timed = sorted(((r["execution_time"], r["unique_id"]) for r in results), reverse=True)
+    return [{"seconds": s, "node": n} for s, n in timed[:10]]
+
+
 def _lifetimes_python(workdir: Path) -> Path:
     venv = workdir / "lifetimes-venv"
     python = venv / "bin" / "python"
@@ -142,9 +148,6 @@ def run(customers: int, repeat: int, workdir: Path, progress=print) -> dict:
     step.seconds.append(seconds)
     step.peak_mb = peak
     last_day = date.fromisoformat(json.loads((generated / "truth.json").read_text())["end_date"])
-    for folder in (day_n, day_n1):
-        shutil.rmtree(folder, ignore_errors=True)
-    daily.split_days(generated, last_day - timedelta(days=1), day_n, day_n1)
 
     def use_export(folder: Path) -> None:
         # one raw folder whose files are replaced, as a daily export would be
@@ -152,49 +155,55 @@ def run(customers: int, repeat: int, workdir: Path, progress=print) -> dict:
         shutil.copytree(folder, raw)
 
     dbt_build = [str(bin_dir / "dbt"), "build", "--project-dir", str(ROOT)]
-    use_export(day_n)
-    step = steps["full_build"] = Step("full dbt build")
-    for i in range(repeat):
-        progress(f"full dbt build {i + 1}/{repeat}")
-        db.unlink(missing_ok=True)
-        shutil.rmtree(target, ignore_errors=True)
-        seconds, peak = _run(dbt_build, env, log)
-        step.seconds.append(seconds)
-        step.peak_mb = max(step.peak_mb, peak)
-    results = json.loads((target / "run_results.json").read_text())["results"]
-    slowest = sorted(((r["execution_time"], r["unique_id"]) for r in results), reverse=True)[:10]
-    step.note = not_passed(results)
+    slowest: dict[str, list] = {}
+    differing: dict[str, dict] = {}
+    for order in daily.ORDERS:
+        # day N built in full, then day N + 1 incrementally, with the next day's rows
+        # appended to the export or sorted in among the old ones (by customer)
+        for folder in (day_n, day_n1):
+            shutil.rmtree(folder, ignore_errors=True)
+        daily.split_days(generated, last_day - timedelta(days=1), day_n, day_n1, order=order)
+        use_export(day_n)
+        step = steps[f"full_build_{order}"] = Step(f"full dbt build ({order})")
+        for i in range(repeat):
+            progress(f"full dbt build, {order} export, {i + 1}/{repeat}")
+            db.unlink(missing_ok=True)
+            shutil.rmtree(target, ignore_errors=True)
+            seconds, peak = _run(dbt_build, env, log)
+            step.seconds.append(seconds)
+            step.peak_mb = max(step.peak_mb, peak)
+        results = json.loads((target / "run_results.json").read_text())["results"]
+        slowest[f"full_build_{order}"] = _slowest(results)
+        step.note = not_passed(results)
 
-    # the one-day incremental build, each repeat from the same state after day N
-    after_day_n = workdir / "after_day_n.duckdb"
-    shutil.copyfile(db, after_day_n)
-    use_export(day_n1)
-    step = steps["incremental_build"] = Step("one-day incremental build")
-    for i in range(repeat):
-        progress(f"one-day incremental dbt build {i + 1}/{repeat}")
-        shutil.copyfile(after_day_n, db)
-        seconds, peak = _run(dbt_build, env, log)
-        step.seconds.append(seconds)
-        step.peak_mb = max(step.peak_mb, peak)
-    results = json.loads((target / "run_results.json").read_text())["results"]
-    slowest_incremental = sorted(
-        ((r["execution_time"], r["unique_id"]) for r in results), reverse=True
-    )[:10]
-    incremental_not_passed = not_passed(results)
-    after_day_n.unlink()
+        # the one-day incremental build, each repeat from the same state after day N
+        after_day_n = workdir / "after_day_n.duckdb"
+        shutil.copyfile(db, after_day_n)
+        use_export(day_n1)
+        step = steps[f"incremental_build_{order}"] = Step(f"one-day build ({order})")
+        for i in range(repeat):
+            progress(f"one-day incremental dbt build, {order} export, {i + 1}/{repeat}")
+            shutil.copyfile(after_day_n, db)
+            seconds, peak = _run(dbt_build, env, log)
+            step.seconds.append(seconds)
+            step.peak_mb = max(step.peak_mb, peak)
+        results = json.loads((target / "run_results.json").read_text())["results"]
+        slowest[f"incremental_build_{order}"] = _slowest(results)
+        incremental_not_passed = not_passed(results)
+        after_day_n.unlink()
 
-    progress("full dbt build of the same two days, to compare every mart")
-    check_db = workdir / "check_warehouse.duckdb"
-    check_db.unlink(missing_ok=True)
-    _run(dbt_build + ["--target-path", str(workdir / "check_target")],
-         {**env, "LOYALTY_DB_PATH": str(check_db)}, log)  # fmt: skip
-    differing = {m: d for m, (_, d) in compare_marts(db, check_db).items() if d}
-    steps["incremental_build"].note = "; ".join(filter(None, [
-        "marts identical to a full build" if not differing
-        else f"marts differ from a full build: {differing}",
-        incremental_not_passed,
-    ]))  # fmt: skip
-    check_db.unlink()
+        progress(f"full dbt build of the same two days ({order}), to compare every mart")
+        check_db = workdir / "check_warehouse.duckdb"
+        check_db.unlink(missing_ok=True)
+        _run(dbt_build + ["--target-path", str(workdir / "check_target")],
+             {**env, "LOYALTY_DB_PATH": str(check_db)}, log)  # fmt: skip
+        differing[order] = {m: d for m, (_, d) in compare_marts(db, check_db).items() if d}
+        step.note = "; ".join(filter(None, [
+            "marts identical to a full build" if not differing[order]
+            else f"marts differ from a full build: {differing[order]}",
+            incremental_not_passed,
+        ]))  # fmt: skip
+        check_db.unlink()
 
     # the CLV models alone, as lifetimes' fit runs alone: inside a build they share the
     # two cores with three other threads, and their node times say more about what ran
@@ -254,16 +263,17 @@ def run(customers: int, repeat: int, workdir: Path, progress=print) -> dict:
         "repeat": repeat,
         "machine": machine(),
         "steps": {k: {**asdict(v), "median": v.median} for k, v in steps.items()},
-        "slowest_nodes": [{"seconds": s, "node": n} for s, n in slowest],
-        "slowest_nodes_incremental": [{"seconds": s, "node": n} for s, n in slowest_incremental],
+        "slowest_nodes": slowest,
         "marts_differing_after_incremental": differing,
     }
-    full, clv, ref = (steps[k].median for k in ("full_build", "clv_models", "lifetimes"))
-    incremental = steps["incremental_build"].median
+    clv, ref = (steps[k].median for k in ("clv_models", "lifetimes"))
     result["ratios"] = {
         "lifetimes_fit / clv_models": ref / clv if clv else None,
         "lifetimes_fit / bg_nbd_fit": ref / steps["bg_nbd_fit"].median,
-        "incremental / full_build": incremental / full if full else None,
     }
+    for order in daily.ORDERS:
+        full = steps[f"full_build_{order}"].median
+        incremental = steps[f"incremental_build_{order}"].median
+        result["ratios"][f"one-day / full build ({order})"] = incremental / full
     (workdir / "bench.json").write_text(json.dumps(result, indent=2) + "\n")
     return result

@@ -222,11 +222,12 @@ def bench(
     repeat: int = typer.Option(3, min=1, help="Runs per timing; the median is reported."),
     workdir: Path = typer.Option(Path("target/bench"), help="Scratch folder for the runs."),
 ) -> None:
-    """Generate data; time the full dbt build of all days but the last (peak memory
+    """Generate data; for each export order (the next day's rows appended, or sorted in
+    by customer id) time the full dbt build of all days but the last (peak memory
     too), then the one-day incremental build that adds the last day, and check its
     marts against a full build of both; time the CLV models, run alone, against
-    lifetimes' BetaGeoFitter.fit on the same customers (in a venv of its own); list the ten
-    slowest nodes of each build. Results also go to WORKDIR/bench.json."""
+    lifetimes' BetaGeoFitter.fit on the same customers (in a venv of its own); list the
+    ten slowest nodes of each build. Results also go to WORKDIR/bench.json."""
     from rich.table import Table
 
     from loyalty_warehouse.bench import run
@@ -241,12 +242,11 @@ def bench(
         peak = f"{step['peak_mb']:.0f}" if step["peak_mb"] else "-"
         table.add_row(step["name"], median, runs, peak, step["note"])
     Console().print(table)
-    for key, title in (("slowest_nodes", "the last full build"),
-                       ("slowest_nodes_incremental", "the last incremental build")):  # fmt: skip
-        slow = Table(title=f"ten slowest nodes of {title}")
+    for build, nodes in result["slowest_nodes"].items():
+        slow = Table(title=f"ten slowest nodes of the last {build.replace('_', ' ')}")
         slow.add_column("seconds")
         slow.add_column("node")
-        for node in result[key]:
+        for node in nodes:
             slow.add_row(f"{node['seconds']:.2f}", node["node"])
         Console().print(slow)
     for name, value in result["ratios"].items():

@@ -17,7 +17,7 @@ DEMO_SEED ?= 42
 CI_DIR := target/ci
 CI_CUSTOMERS ?= 3000
 
-.PHONY: build install generate validate bench test test-python test-dbt lint docs clean distclean
+.PHONY: build install install-spark generate validate bench bench-spark test test-python test-dbt test-spark lint docs clean distclean
 
 ## build: install (once), generate the demo data if no raw data is configured, dbt build
 build: install
@@ -38,15 +38,34 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
+## install-spark: add dbt-spark and pyspark (requirements-spark.lock) for `--target spark`
+install-spark: $(VENV)/.installed-spark
+
+$(VENV)/.installed-spark: $(VENV)/.installed requirements-spark.lock
+	$(BIN)/pip install --quiet --no-deps -r requirements-spark.lock
+	$(BIN)/pip check
+	touch $@
+
 ## generate: write the demo data set (20,000 customers, three years) to data/raw
 generate: install
 	$(BIN)/loyalty generate --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --out data/raw
 
-## test: everything CI checks
+## test: everything CI checks (the Spark tests when Java is installed; always under CI=true)
 test: test-python test-dbt lint
+	@if command -v java >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory test-spark; \
+	elif [ "$${CI:-}" = true ]; then \
+		echo "CI=true but no java on PATH: the Spark tests need Java 17+" >&2; exit 1; \
+	else \
+		echo "No java on PATH: the Spark tests (make test-spark) were not run."; \
+	fi
 
 test-python: install
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not spark"
+
+## test-spark: build a data set on Spark (full, then one day) and compare with DuckDB
+test-spark: install-spark
+	$(BIN)/pytest -m spark -n 0
 
 # dbt build (seeds, models, data tests, unit tests) on a small generated data set
 test-dbt: install
@@ -66,6 +85,10 @@ lint: install
 BENCH_CUSTOMERS ?= 1000000
 bench: install
 	$(BIN)/loyalty bench --customers $(BENCH_CUSTOMERS)
+
+## bench-spark: the full build on DuckDB and on Spark side by side, and a one-day Spark build
+bench-spark: install-spark
+	$(BIN)/loyalty bench --target spark --customers $(BENCH_CUSTOMERS) --workdir target/bench-spark
 
 ## docs: dbt docs (target/index.html) for the warehouse built by `make build`
 docs: install

@@ -277,3 +277,86 @@ def run(customers: int, repeat: int, workdir: Path, progress=print) -> dict:
         result["ratios"][f"one-day / full build ({order})"] = incremental / full
     (workdir / "bench.json").write_text(json.dumps(result, indent=2) + "\n")
     return result
+
+
+def run_spark(customers: int, workdir: Path, progress=print) -> dict:
+    """`loyalty bench --target spark`: the same data built once in full on DuckDB and
+    once on Spark (the in-process session of the `spark` target), then the one-day
+    incremental build on Spark; the Spark marts compared with DuckDB's. One run each:
+    a Spark build of a million customers takes minutes, and the figures are read side
+    by side. A step's peak memory is its process tree's (Spark's JVM included)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    log = workdir / "bench.log"
+    log.write_text("")
+    bin_dir = Path(sys.executable).parent
+    generated, day_n, day_n1 = workdir / "generated", workdir / "day_n", workdir / "day_n1"
+    db, spark_dir = workdir / "warehouse.duckdb", workdir / "spark"
+    env = {
+        **os.environ,
+        "LOYALTY_DB_PATH": str(db),
+        "LOYALTY_SPARK_DIR": str(spark_dir),
+        "DBT_PROFILES_DIR": str(ROOT),
+        "DBT_TARGET_PATH": str(workdir / "target"),
+        "DBT_LOG_PATH": str(workdir / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    env.setdefault("LOYALTY_SPARK_DRIVER_MEMORY", "12g")
+    steps: dict[str, Step] = {}
+
+    progress(f"generating {customers:,} customers")
+    shutil.rmtree(generated, ignore_errors=True)
+    seconds, peak = _run([str(bin_dir / "loyalty"), "generate", "--customers", str(customers),
+                          "--out", str(generated)], env, log)  # fmt: skip
+    steps["generate"] = Step("generate", [seconds], peak)
+    last_day = date.fromisoformat(json.loads((generated / "truth.json").read_text())["end_date"])
+    for folder in (day_n, day_n1):
+        shutil.rmtree(folder, ignore_errors=True)
+    daily.split_days(generated, last_day - timedelta(days=1), day_n, day_n1, order="appended")
+
+    loyalty = str(bin_dir / "loyalty")
+    results = {}
+    for name, label, raw, cmd in (
+        ("duckdb_full_build", "full build, DuckDB", day_n,
+         [str(bin_dir / "dbt"), "build", "--project-dir", str(ROOT)]),
+        ("spark_full_build", "full build, Spark", day_n,
+         [loyalty, "build", "--target", "spark"]),
+        ("spark_incremental_build", "one-day build, Spark", day_n1,
+         [loyalty, "build", "--target", "spark"]),
+    ):  # fmt: skip
+        progress(label)
+        if name == "duckdb_full_build":
+            db.unlink(missing_ok=True)
+        if name == "spark_full_build":
+            shutil.rmtree(spark_dir, ignore_errors=True)
+        seconds, peak = _run(cmd, {**env, "LOYALTY_RAW_DIR": str(raw)}, log)
+        run_results = json.loads((workdir / "target" / "run_results.json").read_text())
+        steps[name] = Step(label, [seconds], peak, not_passed(run_results["results"]))
+        results[name] = _slowest(run_results["results"])
+
+    progress("a DuckDB build of the next day, to compare with Spark's one-day build")
+    db.unlink(missing_ok=True)
+    _run([str(bin_dir / "dbt"), "build", "--project-dir", str(ROOT)],
+         {**env, "LOYALTY_RAW_DIR": str(day_n1)}, log)  # fmt: skip
+    compared = subprocess.run([loyalty, "compare-engines", "--db", str(db)], env=env,
+                              capture_output=True, text=True, cwd=ROOT)  # fmt: skip
+    different = [line for line in compared.stdout.splitlines() if not line.endswith(", equal")]
+    steps["spark_incremental_build"].note = "; ".join(filter(None, [
+        "marts and quarantine equal to DuckDB's" if compared.returncode == 0 and not different
+        else "differs from DuckDB: " + " | ".join(different or [compared.stderr[-500:]]),
+        steps["spark_incremental_build"].note,
+    ]))  # fmt: skip
+    full = {k: steps[k].median for k in ("duckdb_full_build", "spark_full_build")}
+    result = {
+        "customers": customers,
+        "repeat": 1,
+        "machine": machine(),
+        "steps": {k: {**asdict(v), "median": v.median} for k, v in steps.items()},
+        "slowest_nodes": results,
+        "ratios": {
+            "Spark full / DuckDB full": full["spark_full_build"] / full["duckdb_full_build"],
+            "Spark one-day / Spark full": steps["spark_incremental_build"].median
+            / full["spark_full_build"],
+        },
+    }
+    (workdir / "bench_spark.json").write_text(json.dumps(result, indent=2) + "\n")
+    return result

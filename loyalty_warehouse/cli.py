@@ -113,6 +113,16 @@ def _lock_holder(db: Path) -> str | None:
     return None
 
 
+def _target(args: list[str]) -> str | None:
+    """The --target (or -t) dbt is given among the arguments, if any."""
+    for i, arg in enumerate(args):
+        if arg in ("--target", "-t") and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--target="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def build(
     ctx: typer.Context,
@@ -120,12 +130,25 @@ def build(
         True, "--validate/--no-validate", help="Run `loyalty validate` after a green build."
     ),
 ) -> None:
-    """Run `dbt build` (extra arguments are passed on, e.g. --select or --vars), then
-    validate. Checks first that no other process holds the warehouse file, and says
-    so in one line instead of dbt-duckdb's traceback."""
+    """Run `dbt build` (extra arguments are passed on, e.g. --select, --vars or
+    --target), then validate the DuckDB warehouse. Checks first that no other process
+    holds the warehouse file, and says so in one line instead of dbt-duckdb's
+    traceback. With `--target spark` it starts the Spark session in this process,
+    registers the CLV table functions in it and runs dbt there (a plain `dbt build`
+    cannot register them)."""
     import os
     import subprocess
     import sys
+
+    target = _target(ctx.args)
+    if target and target.startswith("spark"):
+        from dbt.cli.main import dbtRunner
+
+        from loyalty_warehouse.spark_session import start
+
+        start(target)
+        result = dbtRunner().invoke(["build", *ctx.args])
+        raise typer.Exit(0 if result.success else 1)
 
     db = Path(os.environ.get("LOYALTY_DB_PATH", "warehouse.duckdb"))
     holder = _lock_holder(db)
@@ -177,6 +200,31 @@ def validate(
         raise typer.Exit(1)
 
 
+@app.command("compare-engines")
+def compare_engines(
+    db: Path = typer.Option(
+        Path("warehouse.duckdb"), envvar="LOYALTY_DB_PATH", help="DuckDB warehouse."
+    ),
+    target: str = typer.Option("spark", help="The Spark session target of profiles.yml."),
+) -> None:
+    """Compare every table of `marts` and `quarantine` built on Spark with the DuckDB
+    warehouse built from the same raw data: tables, columns, counts and every value
+    (floating-point numbers within 1e-9 relative, 1e-6 in the CLV tables). One line per
+    table; exits 1 if any differs."""
+    from loyalty_warehouse.engines import compare, report, spark_tables
+    from loyalty_warehouse.spark_session import start
+
+    if not db.exists():
+        console.print(f"[red]No warehouse at {db}: build it with dbt first.")
+        raise typer.Exit(2)
+    results = compare(db, spark_tables(start(target)))
+    typer.echo(report(results))
+    different = [r for r in results if not r.equal]
+    console.print(f"{len(results) - len(different)} tables equal, {len(different)} different")
+    if different:
+        raise typer.Exit(1)
+
+
 @app.command("clv-fit")
 def clv_fit(
     db: Path = typer.Option(
@@ -221,6 +269,11 @@ def bench(
     customers: int = typer.Option(100_000, min=100, help="Customers to generate."),
     repeat: int = typer.Option(3, min=1, help="Runs per timing; the median is reported."),
     workdir: Path = typer.Option(Path("target/bench"), help="Scratch folder for the runs."),
+    target: str = typer.Option(
+        "dev",
+        help="dev (DuckDB), or spark: one full build on DuckDB and on Spark, then a "
+        "one-day Spark build compared with DuckDB (bench_spark.json).",
+    ),
 ) -> None:
     """Generate data; for each export order (the next day's rows appended, or sorted in
     by customer id) time the full dbt build of all days but the last (peak memory
@@ -230,9 +283,16 @@ def bench(
     ten slowest nodes of each build. Results also go to WORKDIR/bench.json."""
     from rich.table import Table
 
-    from loyalty_warehouse.bench import run
+    from loyalty_warehouse.bench import run, run_spark
 
-    result = run(customers, repeat, workdir, progress=lambda m: console.print(f"[dim]{m}"))
+    def progress(message: str) -> None:
+        console.print(f"[dim]{message}")
+
+    if target == "spark":
+        result = run_spark(customers, workdir, progress=progress)
+        repeat = 1
+    else:
+        result = run(customers, repeat, workdir, progress=progress)
     table = Table(title=f"{customers:,} customers; {result['machine']}; median of {repeat}")
     for column in ("step", "median s", "runs (s)", "peak MB", "note"):
         table.add_column(column)

@@ -37,7 +37,7 @@ def test_known_quarantine_reasons_match_the_contract():
     from loyalty_warehouse.contract import QUARANTINE_REASONS
 
     sql = (ROOT / "tests" / "quarantine" / "assert_quarantine_reasons_are_known.sql").read_text()
-    listed = sql[sql.index("select unnest([") : sql.index("]) as reason")]
+    listed = sql[sql.index("set known = [") : sql.index("] %}")]
     known = set(re.findall(r"'([a-z_]+)'", listed))
     assert known == {reason for reasons in QUARANTINE_REASONS.values() for reason in reasons}
 

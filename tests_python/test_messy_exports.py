@@ -46,7 +46,7 @@ def test_malformed_rows_are_quarantined_with_their_line_and_text(messy):
             for r in csv.DictReader(fh)
         }  # fmt: skip
     got = {
-        (table, row, line, reason, json.loads(record))
+        (table, row, line, reason, json.loads(record)["row_text"])
         for table, row, line, reason, record in messy.query(
             "select source_table, source_row_number, source_line_number, reason, raw_record "
             "from quarantine.quarantined_rows"

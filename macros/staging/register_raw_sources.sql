@@ -8,14 +8,14 @@
       - is_malformed_row: a CSV row with more or fewer fields than the header,
         whose fields are never read (every contract column is null),
       - raw_record: the whole row as JSON text: an object of every column of the
-        file, or, for a malformed row, a string holding the row's text.
+        file, or, for a malformed row, {"row_text": the row's text}.
     A missing optional file gives an empty view. A missing required file or column,
     or a file that cannot be read at all, stops the build here with one line naming
     the file, the problem and the line where known. -#}
 {% macro register_raw_sources() %}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- set raw_dir = env_var('LOYALTY_RAW_DIR', 'data/raw') -%}
-    {%- do adapter.create_schema(api.Relation.create(database=target.database, schema='raw')) -%}
+    {%- do adapter.create_schema(api.Relation.create(database=target_database(), schema='raw')) -%}
     {%- for table, spec in var('raw_tables').items() -%}
         {%- set columns = spec.required_columns + spec.optional_columns -%}
         {%- set file = raw_file(raw_dir, table, spec.required) -%}
@@ -27,7 +27,7 @@
             {%- set loaded = raw_csv_select(file, table, spec) -%}
         {%- endif -%}
         {%- set relation = api.Relation.create(
-            database=target.database, schema='raw', identifier=table, type='view'
+            database=target_database(), schema='raw', identifier=table, type='view'
         ) -%}
         {%- do run_query('create or replace view ' ~ relation ~ ' as ' ~ loaded['select']) -%}
         {{ log("raw." ~ table ~ ": " ~ (file or '') ~ (', ' if file else '') ~ loaded['note'],
@@ -112,7 +112,7 @@
 
 {#- A column name of a file, quoted as an identifier. -#}
 {% macro raw_identifier(name) -%}
-    {{ adapter.quote(name | replace('"', '""')) }}
+    {{ adapter.quote(name | replace('"', '""') | replace('`', '``')) }}
 {%- endmacro %}
 
 
@@ -121,6 +121,10 @@
     they are (a typed value cannot be malformed), which spares a round trip through
     text (macros raw_timestamp and raw_number). Parquet rows cannot be malformed. -#}
 {% macro raw_parquet_select(file, table, spec) -%}
+    {{ return(adapter.dispatch('raw_parquet_select', 'loyalty_warehouse')(file, table, spec)) }}
+{%- endmacro %}
+
+{% macro default__raw_parquet_select(file, table, spec) -%}
     {%- set reader = "read_parquet(" ~ sql_string(file) ~ ", file_row_number = true)" -%}
     {%- set described = run_query("describe select * from " ~ reader) -%}
     {%- set types = {} -%}
@@ -197,6 +201,10 @@
     plus the line breaks inside quoted values of the records before it. Blank lines
     hold no row and are skipped by the reader; they are not counted. -#}
 {% macro raw_csv_select(file, table, spec) -%}
+    {{ return(adapter.dispatch('raw_csv_select', 'loyalty_warehouse')(file, table, spec)) }}
+{%- endmacro %}
+
+{% macro default__raw_csv_select(file, table, spec) -%}
     {%- set header = raw_csv_header(file) -%}
     {%- if header | length == 1 -%}
         {%- for delimiter, name in [[';', 'semicolon'], ['\t', 'tab'], ['|', 'pipe']] -%}
@@ -252,7 +260,8 @@
             {%- endfor %}
             is_malformed_row,
             cast(case
-                when is_malformed_row then to_json({{ raw_csv_text(columns) }})
+                when is_malformed_row
+                    then to_json(struct_pack(row_text := {{ raw_csv_text(columns) }}))
                 else to_json(struct_pack(
                     {%- for name in header %}
                     {{ raw_identifier(name) }} := c{{ loop.index }}{{ "," if not loop.last }}
@@ -418,8 +427,8 @@
 
 {#- Line breaks inside the quoted values of a record. -#}
 {% macro raw_csv_line_breaks(columns) -%}
-    length(concat({{ columns | join(', ') }}))
-    - length(replace(concat({{ columns | join(', ') }}), chr(10), ''))
+    length(concat_ws('', {{ columns | join(', ') }}))
+    - length(replace(concat_ws('', {{ columns | join(', ') }}), chr(10), ''))
 {%- endmacro %}
 
 
@@ -429,7 +438,9 @@
     concat_ws(','
         {%- for column in columns %},
         case
-            when regexp_matches({{ column }}, '[,"\r\n]')
+            when
+                instr({{ column }}, ',') > 0 or instr({{ column }}, '"') > 0
+                or instr({{ column }}, chr(10)) > 0 or instr({{ column }}, chr(13)) > 0
                 then '"' || replace({{ column }}, '"', '""') || '"'
             else {{ column }}
         end

@@ -7,3 +7,10 @@
         {{ custom_schema_name | trim }}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- The target's database (catalog) for api.Relation.create: none on Spark, which
+    has no three-part names. -#}
+{% macro target_database() -%}
+    {{ return(target.database if target.database is defined else none) }}
+{%- endmacro %}

@@ -33,6 +33,12 @@
     {{ loyalty_warehouse.try_cast(expression, 'timestamp') }}
 {%- endmacro %}
 
+{#- Spark's timestamp cast honours an offset and reads naive text in the session
+    time zone (UTC in this project's profile). -#}
+{% macro spark__parse_timestamp(expression) -%}
+    {{ loyalty_warehouse.try_cast(expression, 'timestamp') }}
+{%- endmacro %}
+
 {#- DuckDB's plain timestamp cast ignores an offset, and the offset-aware one (ICU)
     is four times slower: take the slow path only for text ending in an offset. -#}
 {% macro duckdb__parse_timestamp(expression) -%}
@@ -63,6 +69,11 @@
 
 {% macro default__missing_value_tokens() -%}
     {{ return(["''", "'NULL'", "'null'", "'\\N'"]) }}
+{%- endmacro %}
+
+{#- Spark reads a backslash in a string literal as an escape: double it. -#}
+{% macro spark__missing_value_tokens() -%}
+    {{ return(["''", "'NULL'", "'null'", "'\\\\N'"]) }}
 {%- endmacro %}
 
 
@@ -125,4 +136,9 @@
 
 {% macro default__utc_timestamp(expression) -%}
     timezone('UTC', {{ expression }})
+{%- endmacro %}
+
+{#- A Spark timestamp is an instant, shown in the session time zone (UTC). -#}
+{% macro spark__utc_timestamp(expression) -%}
+    cast({{ expression }} as timestamp)
 {%- endmacro %}

@@ -44,8 +44,10 @@ final as (
     from (
         select
             *,
+            -- the acts of one customer, type and day are alike: any order numbers them
             row_number() over (
                 partition by customer_id, recommendation_type, recommended_date
+                order by recommended_date
             ) as act_number
         from unioned
     ) as numbered

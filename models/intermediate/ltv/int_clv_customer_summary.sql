@@ -105,7 +105,7 @@ final as (
         {{ dbt.datediff('first_purchase_date', 'last_calibration_purchase_date', 'day') }}
         / {{ var('clv_time_unit_days') }} as t_x,
         {{ dbt.datediff('first_purchase_date', clv_calibration_end(), 'day') }}
-        / {{ var('clv_time_unit_days') }} as "T",  -- noqa: RF06
+        / {{ var('clv_time_unit_days') }} as {{ adapter.quote('T') }},
         cast(per_customer.m_x as double) as m_x,
         per_customer.holdout_transactions,
         {{ dbt.datediff(clv_calibration_end(), as_of_date(), 'day') }}

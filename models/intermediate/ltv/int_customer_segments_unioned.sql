@@ -21,7 +21,7 @@ purchasers as (
         purchases.customer_id,
         coalesce(customers.acquisition_channel, 'unknown') as acquisition_channel,
         coalesce(customers.country_code, 'unknown') as country_code,
-        cast(extract(year from purchases.first_purchase_date) as varchar)
+        cast(extract(year from purchases.first_purchase_date) as {{ dbt.type_string() }})
             as cohort_year
     from purchases
     inner join customers on purchases.customer_id = customers.customer_id

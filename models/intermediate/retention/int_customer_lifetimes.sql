@@ -13,11 +13,12 @@ final as (
     select
         purchases.customer_id,
         coalesce(customers.acquisition_channel, 'unknown') as acquisition_channel,
-        cast(extract(year from purchases.first_purchase_date) as varchar)
+        cast(extract(year from purchases.first_purchase_date) as {{ dbt.type_string() }})
         || '-Q'
-        || cast(extract(quarter from purchases.first_purchase_date) as varchar)
-            as first_purchase_quarter,
-        {{ dbt.datediff(
+        || cast(
+            extract(quarter from purchases.first_purchase_date) as {{ dbt.type_string() }}
+        ) as first_purchase_quarter,
+        {{ datediff_bigint(
             'purchases.first_purchase_date',
             'coalesce(purchases.first_churn_date, ' ~ as_of_date() ~ ')',
             'day'

@@ -35,10 +35,8 @@ final as (
         cast(coalesce(purchases.historical_revenue, 0) as decimal(38, 2))
             as historical_revenue,
         cast(purchases.historical_margin as decimal(38, 2)) as historical_margin,
-        cast(
-            purchases.historical_revenue / purchases.purchases as decimal(38, 2)
-        ) as aov,
-        {{ dbt.datediff('purchases.last_purchase_date', as_of_date(), 'day') }}
+        {{ round_to_cents('purchases.historical_revenue / purchases.purchases') }} as aov,
+        {{ datediff_bigint('purchases.last_purchase_date', as_of_date(), 'day') }}
             as days_since_last_purchase,
         loyalty.latest_nps_score,
         loyalty.referred_customers,

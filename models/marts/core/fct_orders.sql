@@ -1,5 +1,3 @@
-{{ config(materialized='incremental', unique_key='month_start_date') }}
-
 {#- Every staged order. Purchases (completed, on or before the as-of date) are
     numbered per customer in the order they were placed, with the previous purchase
     they follow: the sequenced orders every retention and value model builds on.
@@ -82,7 +80,7 @@ final as (
         customer_id,
         status,
         customer_order_number,
-        {{ dbt.datediff('previous_purchase_date', 'ordered_date', 'day') }}
+        {{ datediff_bigint('previous_purchase_date', 'ordered_date', 'day') }}
             as days_since_previous_purchase,
         revenue,
         cost,

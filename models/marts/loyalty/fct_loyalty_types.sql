@@ -32,7 +32,7 @@ final as (
         coalesce(counted.customers, 0) as customers,
         {{ safe_divide('coalesce(counted.customers, 0)',
                        'sum(coalesce(counted.customers, 0)) over ()') }} as share,
-        cast(counted.mean_historical_revenue as decimal(38, 2))
+        {{ round_to_cents('counted.mean_historical_revenue') }}
             as mean_historical_revenue
     from types
     left join counted on types.loyalty_type = counted.loyalty_type

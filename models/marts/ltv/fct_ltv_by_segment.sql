@@ -146,20 +146,19 @@ final as (
         active_purchasers_12m,
         orders_12m,
         cast(revenue_12m as decimal(38, 2)) as revenue_12m,
-        cast(aov as decimal(38, 2)) as aov,
+        {{ round_to_cents('aov') }} as aov,
         annual_purchase_frequency,
         mean_monthly_churn_rate,
         annual_churn_rate,
         {{ safe_divide('1', 'annual_churn_rate') }} as expected_lifespan_years,
         margin_rate,
-        cast(
-            aov * annual_purchase_frequency * margin_rate
-            * {{ safe_divide('1', 'annual_churn_rate') }}
-            as decimal(38, 2)
-        ) as formula_ltv,
-        cast(historical_ltv_per_purchaser as decimal(38, 2))
+        {{ round_to_cents(
+            "aov * annual_purchase_frequency * margin_rate * "
+            ~ safe_divide('1', 'annual_churn_rate')
+        ) }} as formula_ltv,
+        {{ round_to_cents('historical_ltv_per_purchaser') }}
             as historical_ltv_per_purchaser,
-        cast(historical_margin_per_purchaser as decimal(38, 2))
+        {{ round_to_cents('historical_margin_per_purchaser') }}
             as historical_margin_per_purchaser
     from combined
 )

@@ -43,9 +43,9 @@ final as (
         cast(revenue as decimal(38, 2)) as revenue,
         cast(cumulative_revenue as decimal(38, 2)) as cumulative_revenue,
         cast(cumulative_margin as decimal(38, 2)) as cumulative_margin,
-        cast(cumulative_revenue / cohort_size as decimal(38, 2))
+        {{ round_to_cents('cumulative_revenue / cohort_size') }}
             as cumulative_revenue_per_customer,
-        cast(cumulative_margin / cohort_size as decimal(38, 2))
+        {{ round_to_cents('cumulative_margin / cohort_size') }}
             as cumulative_margin_per_customer,
         cohort_month,
         activity_month

@@ -1,5 +1,3 @@
-{{ config(materialized='incremental', unique_key='month_start_date') }}
-
 {#- One row per purchaser and calendar month, from the month of the first purchase
     to the as-of month, with the month's activity, the status at the month's start
     and end, and the loyalty stage at the month's end.
@@ -274,10 +272,12 @@ running as (
     window
         customer_months as (partition by customer_id order by month_start_date),
         to_this_month as (
-            customer_months rows between unbounded preceding and current row
+            partition by customer_id order by month_start_date
+            rows between unbounded preceding and current row
         ),
         to_last_month as (
-            customer_months rows between unbounded preceding and 1 preceding
+            partition by customer_id order by month_start_date
+            rows between unbounded preceding and 1 preceding
         )
 ),
 
@@ -396,7 +396,7 @@ final as (
         {%- for name, value in rules.items() %}
         {{ value }} as {{ name }},
         {%- endfor %}
-        {{ dbt.datediff('first_purchase_date', 'month_start_date', 'month') }}
+        {{ datediff_bigint('first_purchase_date', 'month_start_date', 'month') }}
             as months_since_first_purchase,
         purchases,
         cumulative_purchases,
@@ -405,7 +405,7 @@ final as (
         -- a customer's month fits decimal(18, 2), four times faster to scan than (38, 2)
         cast(revenue as decimal(18, 2)) as revenue,
         cast(margin as decimal(18, 2)) as margin,
-        {{ dbt.datediff('last_purchase_date', 'month_end_date', 'day') }}
+        {{ datediff_bigint('last_purchase_date', 'month_end_date', 'day') }}
             as days_since_last_purchase,
         is_new_customer,
         is_reactivated,

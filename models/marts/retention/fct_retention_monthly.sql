@@ -47,7 +47,7 @@ final as (
         buyers,
         orders,
         cast(revenue as decimal(38, 2)) as revenue,
-        cast(revenue / nullif(orders, 0) as decimal(38, 2)) as aov,
+        {{ round_to_cents('revenue / nullif(orders, 0)') }} as aov,
         {{ safe_divide('orders', 'buyers') }} as purchase_frequency,
         purchasers_to_date,
         repeat_purchasers_to_date,

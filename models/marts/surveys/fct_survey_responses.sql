@@ -1,5 +1,3 @@
-{{ config(materialized='incremental', unique_key='month_start_date') }}
-
 {#- Clean survey answers given on or before the as-of date, with the NPS category.
     Incremental by month (macro incremental_window_start): the answers dated from the
     window start on. -#}

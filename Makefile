@@ -17,7 +17,7 @@ DEMO_SEED ?= 42
 CI_DIR := target/ci
 CI_CUSTOMERS ?= 3000
 
-.PHONY: build install install-spark generate validate bench bench-spark test test-python test-dbt test-spark lint docs clean distclean
+.PHONY: build install install-spark generate validate bench bench-spark dashboard metrics test test-python test-dbt test-spark lint docs clean distclean
 
 ## build: install (once), generate the demo data if no raw data is configured, dbt build
 build: install
@@ -89,6 +89,14 @@ bench: install
 ## bench-spark: the full build on DuckDB and on Spark side by side, and a one-day Spark build
 bench-spark: install-spark
 	$(BIN)/loyalty bench --target spark --customers $(BENCH_CUSTOMERS) --workdir target/bench-spark
+
+## dashboard: the Streamlit dashboard of the warehouse on http://127.0.0.1:8501 (read-only)
+dashboard: install
+	$(BIN)/loyalty dashboard
+
+## metrics: list the semantic layer's metrics (query them with `mf query`, see README)
+metrics: install
+	LOYALTY_DBT_TARGET=bi $(BIN)/mf list metrics
 
 ## docs: dbt docs (target/index.html) for the warehouse built by `make build`
 docs: install

@@ -200,6 +200,32 @@ def validate(
         raise typer.Exit(1)
 
 
+@app.command()
+def dashboard(
+    db: Path = typer.Option(
+        Path("warehouse.duckdb"), envvar="LOYALTY_DB_PATH", help="Warehouse built by dbt."
+    ),
+    port: int = typer.Option(8501, help="Port on 127.0.0.1."),
+) -> None:
+    """Start the dashboard (Streamlit) on http://127.0.0.1:PORT, reading the warehouse
+    read-only: overview, retention, value, voice of the customer and loyalty pages."""
+    import os
+    import subprocess
+    import sys
+
+    app_file = Path(__file__).with_name("dashboard") / "app.py"
+    console.print(f"Dashboard of {db} on http://127.0.0.1:{port} (Ctrl+C stops it)")
+    env = {**os.environ, "LOYALTY_DB_PATH": str(db.resolve())}
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app_file),
+        "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none", "--global.developmentMode", "false",
+        "--client.toolbarMode", "viewer",
+    ]  # fmt: skip
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
 @app.command("compare-engines")
 def compare_engines(
     db: Path = typer.Option(

@@ -1,0 +1,5 @@
+"""The loyalty dashboard: a Streamlit app over the warehouse's marts, read-only.
+
+Start it with `loyalty dashboard` (or `make dashboard`); `app.py` is the entry point,
+`warehouse.py` reads the marts, `pages.py` draws the five pages.
+"""

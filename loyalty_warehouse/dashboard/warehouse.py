@@ -1,0 +1,52 @@
+"""Read the marts of a DuckDB warehouse for the dashboard: read-only, one short
+connection per query, and one plain sentence when the warehouse cannot be read."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+
+class WarehouseUnavailable(Exception):
+    """The warehouse is missing, empty or locked; the message says what to do."""
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("LOYALTY_DB_PATH", "warehouse.duckdb"))
+
+
+def query(sql: str, params: list | None = None, path: Path | None = None) -> pd.DataFrame:
+    """Run one read-only query; WarehouseUnavailable when the file cannot be read."""
+    path = path or warehouse_path()
+    if not path.exists():
+        raise WarehouseUnavailable(
+            f"No warehouse at {path}: build it with `make build` (or set LOYALTY_DB_PATH)."
+        )
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            return con.execute(sql, params or []).df()
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            raise WarehouseUnavailable(
+                f"The warehouse {path} is locked by a running build: reload this page "
+                "when the build has finished."
+            ) from error
+        raise WarehouseUnavailable(f"The warehouse {path} cannot be read: {error}") from error
+    except duckdb.CatalogException as error:
+        raise WarehouseUnavailable(
+            f"The warehouse {path} has no marts yet (`{str(error).splitlines()[0]}`): "
+            "run `make build`."
+        ) from error
+
+
+def check(path: Path | None = None) -> None:
+    """Raise WarehouseUnavailable unless the marts exist and hold customers."""
+    customers = query("select count(*) as n from marts.dim_customers", path=path)["n"][0]
+    if customers == 0:
+        raise WarehouseUnavailable(
+            f"The warehouse {path or warehouse_path()} is empty: its raw data had no "
+            "customers. Point LOYALTY_RAW_DIR at your exports and run `make build`."
+        )

@@ -55,3 +55,9 @@ def dbt_build(tmp_path):
         return run_dbt(raw_dir, tmp_path / "warehouse.duckdb", *args, vars_=vars_)
 
     return _build
+
+
+def pytest_collection_modifyitems(config, items):
+    """The Spark test first: the longest, it then runs beside the others instead of
+    after them."""
+    items.sort(key=lambda item: item.get_closest_marker("spark") is None)

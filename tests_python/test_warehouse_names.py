@@ -11,9 +11,8 @@ from conftest import FIXTURES, run_dbt
 pytestmark = pytest.mark.dbt
 
 
-@pytest.mark.parametrize(
-    "name", ["my-warehouse.duckdb", "full.duckdb", "2026.duckdb", "my folder/warehouse.duckdb"]
-)
+# a reserved word; and a leading digit and hyphens in a folder whose name has a space
+@pytest.mark.parametrize("name", ["full.duckdb", "my folder/2026-my-warehouse.duckdb"])
 def test_a_build_succeeds_under_any_file_name(tmp_path, name):
     db = tmp_path / name
     db.parent.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 app = typer.Typer(
-    help="loyalty-warehouse tools: generate demo raw data (and more as the project grows).",
+    help="loyalty-warehouse: generate demo data, build (DuckDB or Spark) and validate the "
+    "warehouse, open its dashboard, compare engines, refit the CLV models, benchmark.",
     no_args_is_help=True,
     add_completion=False,
 )

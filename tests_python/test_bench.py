@@ -9,6 +9,8 @@ def test_not_passed_names_every_node_that_warned_failed_or_errored():
     results = [
         {"unique_id": "model.loyalty_warehouse.fct_orders", "status": "success"},
         {"unique_id": "test.loyalty_warehouse.unique_fct_orders_order_id.1a", "status": "pass"},
+        # an exposure is listed, never run
+        {"unique_id": "exposure.loyalty_warehouse.dashboard_overview", "status": "no-op"},
         {"unique_id": "test.loyalty_warehouse.clv_models_converged", "status": "warn"},
         {"unique_id": "model.loyalty_warehouse.clv_model_params", "status": "error"},
         {"unique_id": "test.loyalty_warehouse.between_nps", "status": "fail"},
@@ -16,4 +18,4 @@ def test_not_passed_names_every_node_that_warned_failed_or_errored():
     assert not_passed(results) == (
         "ERROR clv_model_params; FAIL between_nps; WARN clv_models_converged"
     )
-    assert not_passed(results[:2]) == ""
+    assert not_passed(results[:3]) == ""

@@ -61,3 +61,15 @@ def test_every_macro_is_documented():
         if name not in documented and name.split("__", 1)[-1] not in documented
     }
     assert undocumented == set()
+
+
+def test_every_unit_test_lives_beside_its_model():
+    """A unit test is in the yml file that documents the model it tests."""
+    found = 0
+    for path in (ROOT / "models").rglob("*.yml"):
+        document = yaml.safe_load(path.read_text()) or {}
+        documented = {model["name"] for model in document.get("models", [])}
+        for test in document.get("unit_tests", []):
+            assert test["model"] in documented, f"{test['name']} in {path.name}"
+            found += 1
+    assert found >= 10

@@ -19,3 +19,19 @@ def test_not_passed_names_every_node_that_warned_failed_or_errored():
         "ERROR clv_model_params; FAIL between_nps; WARN clv_models_converged"
     )
     assert not_passed(results[:3]) == ""
+
+
+def test_sampled_peak_memory_counts_the_grandchildren(tmp_path):
+    """A Spark session's JVM is a grandchild of the build's process: the sampled peak
+    includes it (200 MB held by a grandchild for a second)."""
+    import os
+    import sys
+
+    from loyalty_warehouse.bench import _run_sampled
+
+    hold = "x = bytearray(200 * 1024 * 1024); import time; time.sleep(1.5)"
+    parent = f"import subprocess, sys; subprocess.call([sys.executable, '-c', {hold!r}])"
+    seconds, peak_mb = _run_sampled([sys.executable, "-c", parent], dict(os.environ),
+                                    tmp_path / "log")  # fmt: skip
+    assert seconds >= 1.5
+    assert 200 <= peak_mb < 400

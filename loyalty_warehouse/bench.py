@@ -316,7 +316,7 @@ def run(customers: int, repeat: int, workdir: Path, progress=print) -> dict:
     return result
 
 
-def run_spark(customers: int, workdir: Path, progress=print) -> dict:
+def run_spark(customers: int, workdir: Path, progress=print, one_day: bool = True) -> dict:
     """`loyalty bench --target spark`: the same data built once in full on DuckDB and
     once on Spark (the in-process session of the `spark` target), then the one-day
     incremental build on Spark; the Spark marts compared with DuckDB's. One run each:
@@ -353,14 +353,15 @@ def run_spark(customers: int, workdir: Path, progress=print) -> dict:
 
     loyalty = str(bin_dir / "loyalty")
     results = {}
-    for name, label, raw, cmd in (
+    builds = [
         ("duckdb_full_build", "full build, DuckDB", day_n,
          [str(bin_dir / "dbt"), "build", "--project-dir", str(ROOT)]),
         ("spark_full_build", "full build, Spark", day_n,
          [loyalty, "build", "--target", "spark"]),
         ("spark_incremental_build", "one-day build, Spark", day_n1,
          [loyalty, "build", "--target", "spark"]),
-    ):  # fmt: skip
+    ]  # fmt: skip
+    for name, label, raw, cmd in builds if one_day else builds[:2]:
         progress(label)
         if name == "duckdb_full_build":
             db.unlink(missing_ok=True)
@@ -371,17 +372,21 @@ def run_spark(customers: int, workdir: Path, progress=print) -> dict:
         steps[name] = Step(label, [seconds], peak, not_passed(run_results["results"]))
         results[name] = _slowest(run_results["results"])
 
-    progress("a DuckDB build of the next day, to compare with Spark's one-day build")
-    db.unlink(missing_ok=True)
-    _run([str(bin_dir / "dbt"), "build", "--project-dir", str(ROOT)],
-         {**env, "LOYALTY_RAW_DIR": str(day_n1)}, log)  # fmt: skip
+    last = "spark_incremental_build" if one_day else "spark_full_build"
+    if one_day:
+        progress("a DuckDB build of the next day, to compare with Spark's one-day build")
+        db.unlink(missing_ok=True)
+        _run([str(bin_dir / "dbt"), "build", "--project-dir", str(ROOT)],
+             {**env, "LOYALTY_RAW_DIR": str(day_n1)}, log)  # fmt: skip
+    else:
+        progress("comparing Spark's full build with DuckDB's")
     compared = subprocess.run([loyalty, "compare-engines", "--db", str(db)], env=env,
                               capture_output=True, text=True, cwd=ROOT)  # fmt: skip
     different = [line for line in compared.stdout.splitlines() if not line.endswith(", equal")]
-    steps["spark_incremental_build"].note = "; ".join(filter(None, [
+    steps[last].note = "; ".join(filter(None, [
         "marts and quarantine equal to DuckDB's" if compared.returncode == 0 and not different
         else "differs from DuckDB: " + " | ".join(different or [compared.stderr[-500:]]),
-        steps["spark_incremental_build"].note,
+        steps[last].note,
     ]))  # fmt: skip
     full = {k: steps[k].median for k in ("duckdb_full_build", "spark_full_build")}
     result = {
@@ -392,9 +397,11 @@ def run_spark(customers: int, workdir: Path, progress=print) -> dict:
         "slowest_nodes": results,
         "ratios": {
             "Spark full / DuckDB full": full["spark_full_build"] / full["duckdb_full_build"],
-            "Spark one-day / Spark full": steps["spark_incremental_build"].median
-            / full["spark_full_build"],
         },
     }
+    if one_day:
+        result["ratios"]["Spark one-day / Spark full"] = (
+            steps["spark_incremental_build"].median / full["spark_full_build"]
+        )
     (workdir / "bench_spark.json").write_text(json.dumps(result, indent=2) + "\n")
     return result

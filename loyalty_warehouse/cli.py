@@ -211,10 +211,11 @@ def dashboard(
     """Start the dashboard (Streamlit) on http://127.0.0.1:PORT, reading the warehouse
     read-only: overview, retention, value, voice of the customer and loyalty pages."""
     import os
-    import subprocess
     import sys
 
     app_file = Path(__file__).with_name("dashboard") / "app.py"
+    if not db.exists():
+        console.print(f"[yellow]No warehouse at {db} yet: the dashboard will say so.")
     console.print(f"Dashboard of {db} on http://127.0.0.1:{port} (Ctrl+C stops it)")
     env = {**os.environ, "LOYALTY_DB_PATH": str(db.resolve())}
     command = [
@@ -224,7 +225,8 @@ def dashboard(
         "--server.fileWatcherType", "none", "--global.developmentMode", "false",
         "--client.toolbarMode", "viewer",
     ]  # fmt: skip
-    raise typer.Exit(subprocess.call(command, env=env))
+    # this process becomes Streamlit: stopping it stops the server, with no orphan
+    os.execve(sys.executable, command, env)
 
 
 @app.command("compare-engines")
@@ -301,6 +303,9 @@ def bench(
         help="dev (DuckDB), or spark: one full build on DuckDB and on Spark, then a "
         "one-day Spark build compared with DuckDB (bench_spark.json).",
     ),
+    one_day: bool = typer.Option(
+        True, "--one-day/--no-one-day", help="With --target spark: also the one-day build."
+    ),
 ) -> None:
     """Generate data; for each export order (the next day's rows appended, or sorted in
     by customer id) time the full dbt build of all days but the last (peak memory
@@ -316,7 +321,7 @@ def bench(
         console.print(f"[dim]{message}")
 
     if target == "spark":
-        result = run_spark(customers, workdir, progress=progress)
+        result = run_spark(customers, workdir, progress=progress, one_day=one_day)
         repeat = 1
     else:
         result = run(customers, repeat, workdir, progress=progress)

@@ -61,3 +61,13 @@ def pytest_collection_modifyitems(config, items):
     """The Spark test first: the longest, it then runs beside the others instead of
     after them."""
     items.sort(key=lambda item: item.get_closest_marker("spark") is None)
+
+
+# Great Expectations imports pyspark's Spark Connect module when pyspark is installed
+# (requirements-spark.lock), and that module calls sys.exit(0) on import when the main
+# module has no __file__ (it takes that for a doctest run): as in a pytest-xdist
+# worker. Give the worker's main module the file it runs from.
+import __main__  # noqa: E402
+
+if getattr(__main__, "__spec__", None) is None and not hasattr(__main__, "__file__"):
+    __main__.__file__ = __file__

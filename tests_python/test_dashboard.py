@@ -61,6 +61,16 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+def stop(proc) -> None:
+    """Stop a dashboard (the `loyalty dashboard` process is Streamlit itself)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=20)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -111,8 +121,7 @@ def warehouse(tmp_path_factory) -> Path:
 def dashboard(warehouse):
     proc, url = start_dashboard(warehouse)
     yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop(proc)
 
 
 def open_page(page, url: str, title: str) -> tuple[list[str], list[str]]:
@@ -206,8 +215,7 @@ def test_a_missing_or_locked_warehouse_gets_a_sentence(page, tmp_path, warehouse
         assert "No warehouse at" in alert.inner_text() and "make build" in alert.inner_text()
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc)
 
     locked = tmp_path / "locked.duckdb"
     locked.write_bytes(warehouse.read_bytes())
@@ -221,8 +229,7 @@ def test_a_missing_or_locked_warehouse_gets_a_sentence(page, tmp_path, warehouse
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         holder.close()
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc)
 
 
 def test_the_exposures_name_the_marts_each_page_reads():

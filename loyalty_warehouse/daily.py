@@ -53,24 +53,27 @@ def split_days(
     second.mkdir(parents=True, exist_ok=True)
     counts = {}
     with duckdb.connect() as con:
+        con.execute("set memory_limit = '4GB'")
         for table, column in DATED_BY.items():
             files = sorted(source.glob(f"{table}.parquet"))
             if not files:
                 continue
+            # a view, read twice: ten million customers' orders need not fit in memory
+            source_file = str(files[0]).replace("'", "''")
             con.execute(
                 f"""
-                create or replace temp table rows_ as
+                create or replace temp view rows_ as
                 select
                     *,
                     cast(try_cast({column} as timestamp) as date) as _day,
                     (
                         {late_every} > 0
-                        and cast(try_cast({column} as timestamp) as date) = ?
+                        and cast(try_cast({column} as timestamp) as date)
+                            = date '{day - timedelta(days=1)}'
                         and file_row_number % {late_every} = 0
                     ) as _late
-                from read_parquet(?, file_row_number = true)
-                """,
-                [day - timedelta(days=1), str(files[0])],
+                from read_parquet('{source_file}', file_row_number = true)
+                """
             )
             keep = "* exclude (_day, _late, file_row_number)"
             in_first = "_day <= ? and not _late"

@@ -26,7 +26,7 @@ def holdout_build(tmp_path_factory):
     amplitude), which the model cannot foresee."""
     tmp = tmp_path_factory.mktemp("clv")
     cfg = g.GeneratorConfig(customers=8_000, seed=23, seasonality=0.0)
-    g.write(g.generate(cfg), tmp / "raw")
+    g.write_raw(cfg, tmp / "raw")
     result = run_dbt(tmp / "raw", tmp / "warehouse.duckdb",
                      vars_="{clv_calibration_end: '2025-06-30'}")  # fmt: skip
     assert result.returncode == 0, result.output
@@ -109,8 +109,7 @@ def test_too_little_data_warns_and_leaves_predictions_null(dbt_build, fixture):
 
 
 def test_truth_json_documents_the_parameters(tmp_path):
-    data = g.generate(g.GeneratorConfig(customers=300, seed=1))
-    g.write(data, tmp_path)
+    g.write_raw(g.GeneratorConfig(customers=300, seed=1), tmp_path)
     truth = json.loads((tmp_path / "truth.json").read_text())
     assert truth["bg_nbd"]["organic"] == g.BG_NBD_TRUTH["organic"]
     assert truth["time_unit_days"] == 7

@@ -108,7 +108,7 @@ def start_dashboard(db: Path):
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("dashboard")
-    g.write(g.generate(g.GeneratorConfig(customers=1_500, seed=5)), folder / "raw")
+    g.write_raw(g.GeneratorConfig(customers=1_500, seed=5), folder / "raw")
     # a holdout period, so that the value page draws its calibration plot
     built = run_dbt(
         folder / "raw", folder / "warehouse.duckdb", vars_='{"clv_calibration_end": "2025-06-30"}'

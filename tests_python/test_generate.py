@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 import numpy as np
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -23,6 +25,33 @@ def test_same_seed_same_data_other_seed_other_data():
     for name in a.tables:
         assert a.tables[name].equals(b.tables[name]), name
     assert not a.tables["orders"].equals(c.tables["orders"])
+
+
+@pytest.mark.parametrize("file_format", ["parquet", "csv"])
+def test_the_files_do_not_depend_on_the_chunk_size(tmp_path, file_format):
+    """Three blocks of customers, streamed one, two and three blocks at a time (dirty,
+    so the injected rows and duplicates are covered too): byte-identical files."""
+    customers = 2 * g.BLOCK_CUSTOMERS + 1_234
+
+    def files(chunk: int) -> dict[str, bytes]:
+        cfg = g.GeneratorConfig(customers=customers, seed=8, dirty_rate=0.01,
+                                file_format=file_format, chunk_customers=chunk)  # fmt: skip
+        written = g.write_raw(cfg, tmp_path / str(chunk))
+        return {p.name: p.read_bytes() for p in written.paths}
+
+    one_block = files(g.BLOCK_CUSTOMERS)
+    assert len(one_block) == 5  # four tables and the manifest
+    assert files(2 * g.BLOCK_CUSTOMERS) == one_block
+    assert files(customers) == one_block
+
+
+def test_orders_are_written_in_time_order_across_buckets(demo):
+    ordered_at = demo.tables["orders"]["ordered_at"].to_numpy()
+    assert (np.diff(ordered_at) >= np.timedelta64(0, "s")).all()
+    numbers = np.array([int(i[1:]) for i in demo.tables["orders"]["order_id"].to_pylist()])
+    assert (numbers == np.arange(1, numbers.size + 1)).all()
+    signed_up = demo.tables["customers"]["signed_up_at"].to_numpy()
+    assert (np.diff(signed_up) >= np.timedelta64(0, "s")).all()
 
 
 def test_tables_follow_the_raw_contract(demo):
@@ -131,7 +160,7 @@ def test_bg_nbd_simulation_limits():
 def test_dropout_probability_keeps_its_beta_marginal_and_follows_satisfaction():
     rng = np.random.default_rng(1)
     satisfaction = rng.standard_normal(200_000)
-    p = g._beta_from_copula(rng, 0.6, 7.0, satisfaction, g.SATISFACTION_DROPOUT_CORRELATION)
+    p = g.beta_from_copula(rng, 0.6, 7.0, satisfaction, g.SATISFACTION_DROPOUT_CORRELATION)
     assert p.mean() == pytest.approx(0.6 / 7.6, rel=0.02)
     assert p.var() == pytest.approx(0.6 * 7.0 / (7.6**2 * 8.6), rel=0.05)
     assert np.corrcoef(satisfaction, p)[0, 1] < -0.3
@@ -139,26 +168,73 @@ def test_dropout_probability_keeps_its_beta_marginal_and_follows_satisfaction():
 
 @pytest.mark.parametrize("file_format", ["parquet", "csv"])
 def test_write_both_formats_and_truth(tmp_path, file_format):
-    data = g.generate(g.GeneratorConfig(customers=500, seed=5))
-    paths = g.write(data, tmp_path, file_format)
-    assert {p.name for p in paths} == {f"{t}.{file_format}" for t in RAW_TABLES}
+    (tmp_path / "orders.parquet").write_text("a stale file of the other format")
+    cfg = g.GeneratorConfig(customers=500, seed=5, file_format=file_format)
+    written = g.write_raw(cfg, tmp_path)
+    assert {p.name for p in written.paths} == {f"{t}.{file_format}" for t in RAW_TABLES}
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"{t}.{file_format}" for t in RAW_TABLES] + ["truth.json"]
+    )  # the stale parquet file and the scratch folder are gone
     truth = (tmp_path / "truth.json").read_text()
     assert '"bg_nbd"' in truth and '"gamma_gamma"' in truth
+    orders = written.truth["counts"]["orders"]
     if file_format == "parquet":
-        assert pq.read_table(tmp_path / "orders.parquet").num_rows == data.tables["orders"].num_rows
+        table = pq.read_table(tmp_path / "orders.parquet")
+        assert table.num_rows == orders
+        assert table.column_names == list(RAW_TABLES["orders"].columns)
     else:
-        lines = (tmp_path / "orders.csv").read_text().count("\n")
-        assert lines == data.tables["orders"].num_rows + 1
+        lines = (tmp_path / "orders.csv").read_text().splitlines()
+        assert len(lines) == orders + 1
+        assert lines[0] == ",".join(f'"{c}"' for c in RAW_TABLES["orders"].columns)
 
 
 def test_dirty_injects_each_reason_at_the_rate(tmp_path):
-    data = g.generate(g.GeneratorConfig(customers=4_000, seed=9, dirty_rate=0.02))
-    counts = data.truth["dirty_counts"]
-    for table, reasons in counts.items():
-        clean_rows = data.tables[table].num_rows - reasons["duplicate_id"]
-        for reason, k in reasons.items():
-            assert k == round(0.02 * clean_rows), (table, reason)
+    cfg = g.GeneratorConfig(customers=4_000, seed=9, dirty_rate=0.02, file_format="csv")
+    written = g.write_raw(cfg, tmp_path)
+    counts = written.truth["dirty_counts"]
     assert set(counts["orders"]) == {
-        "missing_id", "duplicate_id", "unknown_customer", "invalid_timestamp",
-        "future_timestamp", "invalid_status", "invalid_amount", "negative_amount",
+        "malformed_row", "missing_id", "duplicate_id", "unknown_customer",
+        "invalid_timestamp", "future_timestamp", "invalid_status", "invalid_amount",
+        "negative_amount",
     }  # fmt: skip
+    for table in ("orders", "survey_responses", "referral_offers"):
+        rows = written.truth["counts"][table]
+        for reason, k in counts[table].items():
+            # each row draws its reason: binomial(rows, rate); 4 sd either side
+            sd = (rows * 0.02 * 0.98) ** 0.5
+            assert abs(k - 0.02 * rows) < 4 * sd, (table, reason, k)
+    # customers are spoiled only where nothing refers to them: still about the rate
+    for reason, k in counts["customers"].items():
+        assert abs(k - 80) < 4 * (80**0.5), (reason, k)
+
+
+def test_a_malformed_row_has_a_field_too_many_or_too_few(tmp_path):
+    cfg = g.GeneratorConfig(customers=2_000, seed=9, dirty_rate=0.02, file_format="csv")
+    written = g.write_raw(cfg, tmp_path)
+    for table in RAW_TABLES:
+        lines = (tmp_path / f"{table}.csv").read_text().splitlines()
+        width = len(RAW_TABLES[table].columns)
+        malformed = {r[1] for r in written.manifest if r[0] == table and r[3] == "malformed_row"}
+        assert malformed
+        for position in malformed:
+            fields = next(csv.reader([lines[position]]))  # line 0 is the header
+            assert len(fields) == (width + 1 if table == "orders" else width - 1), lines[position]
+
+
+def test_dirty_rows_spoil_a_clean_data_set_and_never_a_referenced_customer():
+    """Dirty rows are drawn from streams of their own: the same seed without --dirty
+    gives the same rows, so the clean id of every spoiled customer is known."""
+    clean = g.generate(g.GeneratorConfig(customers=2_000, seed=9))
+    data = g.generate(g.GeneratorConfig(customers=2_000, seed=9, dirty_rate=0.05))
+    n = clean.tables["customers"].num_rows
+    assert data.tables["customers"].slice(0, n)["email"].to_pylist() == (
+        clean.tables["customers"]["email"].to_pylist()
+    )  # no customer was spoiled by changing an email
+    ids = clean.tables["customers"]["customer_id"].to_pylist()
+    spoiled = {ids[r[1] - 1] for r in data.manifest if r[0] == "customers" and r[1] <= n}
+    used = set()
+    for table in ("orders", "survey_responses", "referral_offers"):
+        used |= set(clean.tables[table]["customer_id"].to_pylist())
+    used |= set(clean.tables["customers"]["referred_by_customer_id"].to_pylist())
+    assert len(spoiled) > 100
+    assert not (spoiled & used)

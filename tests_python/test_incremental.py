@@ -39,7 +39,7 @@ def last_build_sql(db_path, model: str, kind: str) -> str:
     ],
 )
 def test_one_more_day_incrementally_equals_a_full_build(tmp_path, day, order):
-    g.write(g.generate(g.GeneratorConfig(customers=2_000, seed=23)), tmp_path / "raw")
+    g.write_raw(g.GeneratorConfig(customers=2_000, seed=23), tmp_path / "raw")
     counts = daily.split_days(
         tmp_path / "raw", day, tmp_path / "day_n", tmp_path / "day_n1", order=order
     )
@@ -73,7 +73,7 @@ def test_as_of_date_moved_back_stops_the_build_until_a_full_refresh(tmp_path):
     """The months after an earlier as-of date cannot be taken out by replacing
     months: the daily build stops in one line, and the full refresh it asks for
     gives the marts of a full build."""
-    g.write(g.generate(g.GeneratorConfig(customers=1_500, seed=29)), tmp_path / "raw")
+    g.write_raw(g.GeneratorConfig(customers=1_500, seed=29), tmp_path / "raw")
     earlier = '{"as_of_date": "2025-10-20"}'
     daily_db = tmp_path / "daily" / "warehouse.duckdb"
     assert run_dbt(tmp_path / "raw", daily_db).returncode == 0
@@ -98,7 +98,7 @@ def test_changed_churn_rules_rebuild_every_customer_month(tmp_path):
     """A daily build with another churn_after_days rebuilds every month of
     fct_customer_months (its kept months were computed with the old rule) and says
     so; the marts equal a full build with the new rule."""
-    g.write(g.generate(g.GeneratorConfig(customers=1_500, seed=31)), tmp_path / "raw")
+    g.write_raw(g.GeneratorConfig(customers=1_500, seed=31), tmp_path / "raw")
     daily_db = tmp_path / "daily" / "warehouse.duckdb"
     assert run_dbt(tmp_path / "raw", daily_db).returncode == 0
     changed = '{"churn_after_days": 120}'

@@ -24,7 +24,7 @@ LOYALTY = str(ROOT / ".venv" / "bin" / "loyalty") if (ROOT / ".venv").exists() e
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("quality")
-    g.write(g.generate(g.GeneratorConfig(customers=3_000, seed=31)), tmp / "raw")
+    g.write_raw(g.GeneratorConfig(customers=3_000, seed=31), tmp / "raw")
     first = run_dbt(tmp / "raw", tmp / "first" / "warehouse.duckdb")
     assert first.returncode == 0, first.output
     return tmp, first
@@ -171,10 +171,9 @@ def test_no_mart_holds_an_email_address(demo):
 
 @pytest.mark.parametrize("rate", [0.01, 0.10])
 def test_generated_dirty_data(dbt_build, tmp_path, rate):
-    data = g.generate(g.GeneratorConfig(customers=2_000, seed=41, dirty_rate=rate))
-    g.write(data, tmp_path / "raw", "csv")
+    cfg = g.GeneratorConfig(customers=2_000, seed=41, dirty_rate=rate, file_format="csv")
+    injected = len(g.write_raw(cfg, tmp_path / "raw").manifest)
     result = dbt_build(tmp_path / "raw")
-    injected = len(data.manifest)
     caught = result.query("select count(*) from quarantine.quarantined_rows")[0][0]
     assert caught == injected
     if rate == 0.01:

@@ -23,7 +23,7 @@ CHURN_DAYS = 180
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("retention")
-    g.write(g.generate(g.GeneratorConfig(customers=2_500, seed=17)), tmp / "raw")
+    g.write_raw(g.GeneratorConfig(customers=2_500, seed=17), tmp / "raw")
     result = run_dbt(tmp / "raw", tmp / "warehouse.duckdb")
     assert result.returncode == 0, result.output
     return result

@@ -44,7 +44,7 @@ MONTHLY = {
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("semantic")
-    g.write(g.generate(g.GeneratorConfig(customers=1_500, seed=11)), folder / "raw")
+    g.write_raw(g.GeneratorConfig(customers=1_500, seed=11), folder / "raw")
     built = run_dbt(folder / "raw", folder / "warehouse.duckdb")
     assert built.returncode == 0, built.output
     # mf reads target/semantic_manifest.json of the project, where `dbt parse` writes

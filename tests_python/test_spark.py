@@ -81,7 +81,7 @@ def compiled(spark_dir: Path, kind: str, model: str) -> str:
 
 def test_spark_full_and_one_day_builds_equal_duckdb(tmp_path):
     raw = tmp_path / "raw"
-    g.write(g.generate(g.GeneratorConfig(customers=1_000, seed=7, dirty_rate=0.02)), raw)
+    g.write_raw(g.GeneratorConfig(customers=1_000, seed=7, dirty_rate=0.02), raw)
     counts = daily.split_days(
         raw, DAY, tmp_path / "day_n", tmp_path / "day_n1", order="by_customer"
     )

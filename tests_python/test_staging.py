@@ -154,9 +154,11 @@ def test_missing_required_file_names_it(dbt_build, tmp_path):
 
 @pytest.mark.parametrize("file_format", ["parquet", "csv"])
 def test_generator_dirty_manifest_matches_quarantine(dbt_build, tmp_path, file_format):
-    data = g.generate(g.GeneratorConfig(customers=3_000, seed=21, dirty_rate=0.02))
+    cfg = g.GeneratorConfig(customers=3_000, seed=21, dirty_rate=0.02, file_format=file_format)
     raw = tmp_path / "raw"
-    g.write(data, raw, file_format)
+    written = g.write_raw(cfg, raw)
+    # malformed rows exist only in CSV files
+    assert any(r[3] == "malformed_row" for r in written.manifest) == (file_format == "csv")
     result = dbt_build(raw)
     assert result.returncode == 0, result.output
     with (raw / "dirty_manifest.csv").open() as fh:

@@ -148,8 +148,17 @@ def _slowest(results: list[dict]) -> list[dict]:
     return [{"seconds": s, "node": n} for s, n in timed[:10]]
 
 
-def _lifetimes_python(workdir: Path) -> Path:
-    venv = workdir / "lifetimes-venv"
+def _clv_vars() -> tuple[float, float]:
+    """The CLV horizon and discount rate the project's build uses."""
+    import yaml
+
+    variables = yaml.safe_load((ROOT / "dbt_project.yml").read_text())["vars"]
+    return variables["clv_horizon_days"], variables["clv_annual_discount_rate"]
+
+
+def _lifetimes_python() -> Path:
+    """lifetimes' own venv, made once under target/ and shared by every bench run."""
+    venv = ROOT / "target" / "lifetimes-venv"
     python = venv / "bin" / "python"
     if not python.exists():
         subprocess.check_call([sys.executable, "-m", "venv", str(venv)])
@@ -157,7 +166,17 @@ def _lifetimes_python(workdir: Path) -> Path:
     return python
 
 
-def run(customers: int, repeat: int, workdir: Path, progress=print) -> dict:
+def run(
+    customers: int,
+    repeat: int,
+    workdir: Path,
+    progress=print,
+    orders: tuple[str, ...] = daily.ORDERS,
+    check: bool = True,
+) -> dict:
+    """One size: generate, then per export order in ``orders`` the full build and
+    the one-day build (checked against a full build of both days when ``check``), the
+    CLV models against lifetimes doing the same work, and the fits alone."""
     workdir.mkdir(parents=True, exist_ok=True)
     log = workdir / "bench.log"
     log.write_text("")
@@ -194,7 +213,7 @@ def run(customers: int, repeat: int, workdir: Path, progress=print) -> dict:
     dbt_build = [str(bin_dir / "dbt"), "build", "--project-dir", str(ROOT)]
     slowest: dict[str, list] = {}
     differing: dict[str, dict] = {}
-    for order in daily.ORDERS:
+    for order in orders:
         # day N built in full, then day N + 1 incrementally, with the next day's rows
         # appended to the export or sorted in among the old ones (by customer)
         for folder in (day_n, day_n1):
@@ -229,6 +248,9 @@ def run(customers: int, repeat: int, workdir: Path, progress=print) -> dict:
         incremental_not_passed = not_passed(results)
         after_day_n.unlink()
 
+        if not check:
+            step.note = "; ".join(filter(None, ["not compared", incremental_not_passed]))
+            continue
         progress(f"full dbt build of the same two days ({order}), to compare every mart")
         check_db = workdir / "check_warehouse.duckdb"
         check_db.unlink(missing_ok=True)
@@ -254,14 +276,34 @@ def run(customers: int, repeat: int, workdir: Path, progress=print) -> dict:
         results = json.loads((target / "run_results.json").read_text())["results"]
         step.seconds.append(sum(r["execution_time"] for r in results
                                 if r["unique_id"].split(".")[-1] in CLV_MODELS))  # fmt: skip
-    progress("lifetimes BetaGeoFitter.fit on the same customers")
+    progress("lifetimes doing the CLV models' work on the same customers")
     summary = workdir / "clv_summary.csv"
     import duckdb
 
     with duckdb.connect(str(db), read_only=True) as con:
-        con.sql('select x, t_x, "T" from intermediate.int_clv_customer_summary '
+        con.sql('select x, t_x, "T", m_x, holdout_days, holdout_transactions, '
+                "time_unit_days, margin_rate from intermediate.int_clv_customer_summary "
                 "order by customer_id").write_csv(str(summary))  # fmt: skip
-    python = _lifetimes_python(workdir)
+    horizon, rate = _clv_vars()
+    python = _lifetimes_python()
+    out = subprocess.run(
+        [str(python), str(ROOT / "loyalty_warehouse" / "lifetimes_reference.py"),
+         str(summary), str(repeat), str(horizon), str(rate)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    reference = json.loads(out.stdout.strip().splitlines()[-1])
+    # the same fit on both sides: our parameters beside lifetimes' (its Gamma-Gamma
+    # scale is called v where the papers and we say gamma)
+    with duckdb.connect(str(db), read_only=True) as con:
+        reference["ours"] = {
+            f"{model}.{parameter}": value
+            for model, parameter, value in con.execute(
+                "select model, parameter, value from marts.clv_model_params"
+            ).fetchall()
+        }
+    steps["lifetimes_clv"] = Step(
+        "lifetimes, the CLV models' work", seconds=reference.pop("seconds")
+    )
     fit = (
         "import json, sys, time, pandas as pd\n"
         "from lifetimes import BetaGeoFitter\n"
@@ -302,18 +344,79 @@ def run(customers: int, repeat: int, workdir: Path, progress=print) -> dict:
         "steps": {k: {**asdict(v), "median": v.median} for k, v in steps.items()},
         "slowest_nodes": slowest,
         "marts_differing_after_incremental": differing,
+        "lifetimes_reference": reference,
     }
-    clv, ref = (steps[k].median for k in ("clv_models", "lifetimes"))
+    clv = steps["clv_models"].median
     result["ratios"] = {
-        "lifetimes_fit / clv_models": ref / clv if clv else None,
-        "lifetimes_fit / bg_nbd_fit": ref / steps["bg_nbd_fit"].median,
+        "lifetimes_clv / clv_models": steps["lifetimes_clv"].median / clv if clv else None,
+        "lifetimes_fit / bg_nbd_fit": steps["lifetimes"].median / steps["bg_nbd_fit"].median,
     }
-    for order in daily.ORDERS:
+    for order in orders:
         full = steps[f"full_build_{order}"].median
         incremental = steps[f"incremental_build_{order}"].median
         result["ratios"][f"one-day / full build ({order})"] = incremental / full
     (workdir / "bench.json").write_text(json.dumps(result, indent=2) + "\n")
     return result
+
+
+# Above this many customers a size runs one export order and no comparison build:
+# the comparison is a third full build, and the smaller sizes already show equality.
+CHECKED_UP_TO = 1_000_000
+
+
+def run_sizes(sizes: list[int], repeat: int, workdir: Path, progress=print) -> dict:
+    """`loyalty bench --sizes`: every size in one session, one row of the table each
+    (results in WORKDIR/bench_sizes.json, each size's details in WORKDIR/<size>/)."""
+    rows = {}
+    for customers in sizes:
+        progress(f"=== {customers:,} customers")
+        big = customers > CHECKED_UP_TO
+        result = run(customers, repeat, workdir / str(customers), progress,
+                     orders=("appended",) if big else daily.ORDERS, check=not big)  # fmt: skip
+        rows[customers] = size_row(result)
+    out = {"machine": machine(), "repeat": repeat, "sizes": rows}
+    (workdir / "bench_sizes.json").write_text(json.dumps(out, indent=2) + "\n")
+    return out
+
+
+def size_row(result: dict) -> dict:
+    """The figures of one size for the table in BENCHMARKS.md."""
+    steps = result["steps"]
+    full, one_day = steps["full_build_appended"], steps["incremental_build_appended"]
+    return {
+        "generate_s": steps["generate"]["median"],
+        "generate_peak_mb": steps["generate"]["peak_mb"],
+        "full_build_s": full["median"],
+        "full_build_peak_mb": full["peak_mb"],
+        "one_day_build_s": one_day["median"],
+        "one_day_peak_mb": one_day["peak_mb"],
+        "one_day_vs_full": one_day["median"] / full["median"],
+        "one_day_checked": one_day["note"],
+        "clv_models_s": steps["clv_models"]["median"],
+        "lifetimes_clv_s": steps["lifetimes_clv"]["median"],
+        "lifetimes_clv_vs_clv_models": result["ratios"]["lifetimes_clv / clv_models"],
+        "lifetimes_fit_vs_bg_nbd_fit": result["ratios"]["lifetimes_fit / bg_nbd_fit"],
+    }
+
+
+def sizes_table(out: dict) -> str:
+    """bench_sizes.json as the markdown table of BENCHMARKS.md."""
+    lines = [
+        "| customers | generate | full build | peak | one-day build | one-day / full "
+        "| CLV models | lifetimes, same work | lifetimes / ours | fit / fit |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for customers, r in out["sizes"].items():
+        gen_gb, full_gb = r["generate_peak_mb"] / 1024, r["full_build_peak_mb"] / 1024
+        ours, fits = r["lifetimes_clv_vs_clv_models"], r["lifetimes_fit_vs_bg_nbd_fit"]
+        lines.append(
+            f"| {int(customers):,} | {r['generate_s']:.1f} s ({gen_gb:.1f} GB)"
+            f" | {r['full_build_s']:.1f} s | {full_gb:.1f} GB"
+            f" | {r['one_day_build_s']:.1f} s | {r['one_day_vs_full']:.2f}"
+            f" | {r['clv_models_s']:.2f} s | {r['lifetimes_clv_s']:.2f} s"
+            f" | {ours:.1f}x | {fits:.1f}x |"
+        )
+    return "\n".join(lines)
 
 
 def run_spark(customers: int, workdir: Path, progress=print, one_day: bool = True) -> dict:

@@ -12,8 +12,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 app = typer.Typer(
-    help="loyalty-warehouse: generate demo data, build (DuckDB or Spark) and validate the "
-    "warehouse, open its dashboard, compare engines, refit the CLV models, benchmark.",
+    help="loyalty-warehouse: generate demo data, build (DuckDB or Spark), validate and "
+    "query the warehouse, open its dashboard, compare engines, refit the CLV models, "
+    "benchmark. `loyalty COMMAND --help` says more.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -139,7 +140,9 @@ def build(
         True, "--validate/--no-validate", help="Run `loyalty validate` after a green build."
     ),
 ) -> None:
-    """Run `dbt build` (extra arguments are passed on, e.g. --select, --vars or
+    """Build the warehouse: dbt build, the Great Expectations checks, a summary.
+
+    Run `dbt build` (extra arguments are passed on, e.g. --select, --vars or
     --target), then validate the DuckDB warehouse. Checks first that no other process
     holds the warehouse file, and says so in one line instead of dbt-duckdb's
     traceback. With `--target spark` it starts the Spark session in this process,
@@ -172,8 +175,17 @@ def build(
     code = subprocess.call([str(dbt), "build", *ctx.args])
     if code:
         raise typer.Exit(code)
+    failed = None
     if run_validation:
-        validate(db=db, docs=Path("target/gx"), quarantine_error_share=0.25)
+        try:
+            validate(db=db, docs=Path("target/gx"), quarantine_error_share=0.25)
+        except typer.Exit as error:
+            failed = error
+    from loyalty_warehouse.summary import text
+
+    typer.echo(text(db))
+    if failed:
+        raise failed
 
 
 @app.command()
@@ -188,7 +200,9 @@ def validate(
         0.25, help="Largest share of a raw table's rows allowed in quarantine."
     ),
 ) -> None:
-    """Validate the marts with Great Expectations: keys, rates in [0, 1], NPS and its
+    """Check the warehouse with Great Expectations; exit 1 on any failure.
+
+    Validate the marts with Great Expectations: keys, rates in [0, 1], NPS and its
     interval, score scales, predictions >= 0, core marts filled when their input is,
     quarantine share, cohort retention 1 at month 0 and E = S + N + R - L. Prints one
     line per failed expectation and exits 1 if any failed."""
@@ -210,13 +224,39 @@ def validate(
 
 
 @app.command()
+def query(
+    sql: str = typer.Argument(
+        ..., help='One SQL query, e.g. "select * from marts.dim_customers limit 5".'
+    ),
+    db: Path = typer.Option(
+        Path("warehouse.duckdb"), envvar="LOYALTY_DB_PATH", help="Warehouse built by dbt."
+    ),
+    rows: int = typer.Option(40, min=1, help="Rows to print at most."),
+) -> None:
+    """Run one SQL query on the warehouse (read-only) and print the result."""
+    import duckdb
+
+    if not db.exists():
+        console.print(f"[red]No warehouse at {db}: run `make build` (or dbt build) first.")
+        raise typer.Exit(2)
+    with duckdb.connect(str(db), read_only=True) as con:
+        try:
+            con.sql(sql).show(max_rows=rows, max_width=200)
+        except duckdb.Error as error:
+            typer.echo(str(error).splitlines()[0], err=True)
+            raise typer.Exit(1) from None
+
+
+@app.command()
 def dashboard(
     db: Path = typer.Option(
         Path("warehouse.duckdb"), envvar="LOYALTY_DB_PATH", help="Warehouse built by dbt."
     ),
     port: int = typer.Option(8501, help="Port on 127.0.0.1."),
 ) -> None:
-    """Start the dashboard (Streamlit) on http://127.0.0.1:PORT, reading the warehouse
+    """Open the dashboard on http://127.0.0.1:8501.
+
+    Start the dashboard (Streamlit) on http://127.0.0.1:PORT, reading the warehouse
     read-only: overview, retention, value, voice of the customer and loyalty pages."""
     import os
     import sys
@@ -244,7 +284,9 @@ def compare_engines(
     ),
     target: str = typer.Option("spark", help="The Spark session target of profiles.yml."),
 ) -> None:
-    """Compare every table of `marts` and `quarantine` built on Spark with the DuckDB
+    """Compare the Spark build with a DuckDB build of the same raw data.
+
+    Compare every table of `marts` and `quarantine` built on Spark with the DuckDB
     warehouse built from the same raw data: tables, columns, counts and every value
     (floating-point numbers within 1e-9 relative, 1e-6 in the CLV tables). One line per
     table; exits 1 if any differs."""
@@ -269,7 +311,9 @@ def clv_fit(
     ),
     repeat: int = typer.Option(3, min=1, help="Fit this many times; report the median."),
 ) -> None:
-    """Refit BG/NBD and Gamma-Gamma on the warehouse's int_clv_customer_summary and
+    """Refit the CLV models on the warehouse and time the fit.
+
+    Refit BG/NBD and Gamma-Gamma on the warehouse's int_clv_customer_summary and
     print the parameters and the median fit time (what clv_model_params does)."""
     import statistics
 
@@ -314,20 +358,39 @@ def bench(
     one_day: bool = typer.Option(
         True, "--one-day/--no-one-day", help="With --target spark: also the one-day build."
     ),
+    sizes: str = typer.Option(
+        "",
+        help="Comma-separated sizes (e.g. 10000,100000,1000000) measured in one session "
+        "instead of --customers: one table row each, WORKDIR/bench_sizes.json; above "
+        "1,000,000 one export order and no comparison build.",
+    ),
 ) -> None:
-    """Generate data; for each export order (the next day's rows appended, or sorted in
+    """Measure generation, builds, memory and the CLV models against lifetimes.
+
+    Generate data; for each export order (the next day's rows appended, or sorted in
     by customer id) time the full dbt build of all days but the last (peak memory
     too), then the one-day incremental build that adds the last day, and check its
     marts against a full build of both; time the CLV models, run alone, against
-    lifetimes' BetaGeoFitter.fit on the same customers (in a venv of its own); list the
-    ten slowest nodes of each build. Results also go to WORKDIR/bench.json."""
+    lifetimes doing the same work on the same customers (in a venv of its own), and
+    the BG/NBD fits alone; list the ten slowest nodes of each build. Results also go
+    to WORKDIR/bench.json; with --sizes, one row per size (bench_sizes.json)."""
     from rich.table import Table
 
-    from loyalty_warehouse.bench import run, run_spark
+    from loyalty_warehouse.bench import run, run_sizes, run_spark, sizes_table
 
     def progress(message: str) -> None:
         console.print(f"[dim]{message}")
 
+    if sizes:
+        try:
+            counts = [int(size.replace("_", "")) for size in sizes.split(",")]
+        except ValueError:
+            console.print(f"[red]--sizes must be whole numbers separated by commas, not {sizes!r}")
+            raise typer.Exit(2) from None
+        out = run_sizes(counts, repeat, workdir, progress=progress)
+        console.print(f"{out['machine']}; median of {repeat}")
+        typer.echo(sizes_table(out))
+        return
     if target == "spark":
         result = run_spark(customers, workdir, progress=progress, one_day=one_day)
         repeat = 1

@@ -67,7 +67,7 @@ def model_params(summary: pa.Table) -> pa.Table:
 
     (x3, t_x3, T3), w = clv.compress(x, t_x, T)
     bg = clv.fit_bg_nbd(x3, t_x3, T3, w)
-    bg_se = clv.standard_errors(bg, x3, t_x3, T3, w) if bg.converged else {}
+    bg_se = clv.standard_errors(bg, x=x3, t_x=t_x3, T=T3, weights=w) if bg.converged else {}
 
     repeat = (x > 0) & (m_x > 0)  # NaN spend compares false
     # no compression: spend is continuous, few buyers share (x, m_x)
@@ -76,7 +76,7 @@ def model_params(summary: pa.Table) -> pa.Table:
     if gg.converged and gg.params.q <= 1:
         gg = clv.FitResult(gg.params, gg.log_likelihood, gg.n_customers, False,
                            "q <= 1: expected spend is infinite")  # fmt: skip
-    gg_se = clv.standard_errors(gg, gx, gm) if gg.converged else {}
+    gg_se = clv.standard_errors(gg, x=gx, m_x=gm) if gg.converged else {}
 
     rows = []
     for name, fit, se, names in (

@@ -10,7 +10,7 @@ import pytest
 from scipy import optimize, special
 
 from conftest import FIXTURES
-from loyalty_warehouse import clv
+from loyalty_warehouse import clv, clv_objectives
 from loyalty_warehouse.generate import BG_NBD_TRUTH, GAMMA_GAMMA_TRUTH, simulate_bg_nbd
 
 
@@ -105,7 +105,7 @@ def test_fit_recovers_the_generators_parameters_within_sampling_error():
     (ux, ut, uT), w = clv.compress(x, t_x, T)
     fit = clv.fit_bg_nbd(ux, ut, uT, w)
     assert fit.converged, fit.message
-    se = clv.standard_errors(fit, ux, ut, uT, w)
+    se = clv.standard_errors(fit, x=ux, t_x=ut, T=uT, weights=w)
     for name, value in fit.params.as_dict().items():
         z = (value - truth[name]) / se[name]
         assert abs(z) < 4, (name, value, truth[name], se[name])
@@ -181,7 +181,7 @@ def test_gamma_gamma_recovers_simulated_spend():
     m_x = rng.gamma(truth["p"] * x, 1 / (nu * x))
     fit = clv.fit_gamma_gamma(x, m_x)
     assert fit.converged, fit.message
-    se = clv.standard_errors(fit, x, m_x)
+    se = clv.standard_errors(fit, x=x, m_x=m_x)
     for name, value in fit.params.as_dict().items():
         assert abs(value - truth[name]) < 4 * se[name], (name, value, se[name])
     # conditional spend: between the population mean and the customer's own mean
@@ -195,15 +195,17 @@ def test_gamma_gamma_recovers_simulated_spend():
 def test_analytic_gradients_match_finite_differences(cdnow):
     args = (cdnow["x"], cdnow["t_x"], cdnow["T"], np.ones_like(cdnow["x"]))
     point = np.log([0.3, 4.0, 0.9, 2.0])
-    _, grad = clv._bg_nbd_objective(point, *args)
-    numeric = optimize.approx_fprime(point, lambda p: clv._bg_nbd_objective(p, *args)[0], 1e-6)
+    _, grad = clv_objectives.bg_nbd_objective(point, *args)
+    numeric = optimize.approx_fprime(
+        point, lambda p: clv_objectives.bg_nbd_objective(p, *args)[0], 1e-6
+    )
     assert grad == pytest.approx(numeric, rel=1e-4)
     repeat = cdnow["x"] > 0
     gg_args = (cdnow["x"][repeat], cdnow["zbar"][repeat], np.ones(int(repeat.sum())))
     point = np.log([5.0, 3.0, 12.0])
-    _, grad = clv._gamma_gamma_objective(point, *gg_args)
+    _, grad = clv_objectives.gamma_gamma_objective(point, *gg_args)
     numeric = optimize.approx_fprime(
-        point, lambda p: clv._gamma_gamma_objective(p, *gg_args)[0], 1e-6
+        point, lambda p: clv_objectives.gamma_gamma_objective(p, *gg_args)[0], 1e-6
     )
     assert grad == pytest.approx(numeric, rel=1e-4)
 
@@ -222,16 +224,16 @@ def test_reduced_likelihoods_equal_the_per_customer_formulas(cdnow, params):
     # written out customer by customer, also on weighted distinct rows
     x, t_x, T = cdnow["x"], cdnow["t_x"], cdnow["T"]
     by_customer = clv.bg_nbd_log_likelihood(clv.BgNbdParams(*params), x, t_x, T).sum()
-    value, _ = clv._bg_nbd_objective(np.log(params), x, t_x, T, np.ones_like(x))
+    value, _ = clv_objectives.bg_nbd_objective(np.log(params), x, t_x, T, np.ones_like(x))
     assert -value == pytest.approx(by_customer, rel=1e-12)
     (ux, ut, uT), w = clv.compress(x, t_x, T)
-    value, _ = clv._bg_nbd_objective(np.log(params), ux, ut, uT, w)
+    value, _ = clv_objectives.bg_nbd_objective(np.log(params), ux, ut, uT, w)
     assert -value == pytest.approx(by_customer, rel=1e-12)
 
     repeat = x > 0
     gg = clv.GammaGammaParams(*params[1:])
     by_customer = clv.gamma_gamma_log_likelihood(gg, x[repeat], cdnow["zbar"][repeat]).sum()
-    value, _ = clv._gamma_gamma_objective(
+    value, _ = clv_objectives.gamma_gamma_objective(
         np.log(params[1:]), x[repeat], cdnow["zbar"][repeat], np.ones(int(repeat.sum()))
     )
     assert -value == pytest.approx(by_customer, rel=1e-12)
@@ -283,7 +285,7 @@ def test_gamma_gamma_fit_stops_at_the_optimum_where_the_summed_fit_did_not():
     # an independent optimiser, without gradients, finds the same maximum
     start = np.log([1.0, 2.0, m_x.mean()])
     simplex = optimize.minimize(
-        lambda p: clv._gamma_gamma_objective(p, x, m_x, np.ones_like(x))[0] / x.size,
+        lambda p: clv_objectives.gamma_gamma_objective(p, x, m_x, np.ones_like(x))[0] / x.size,
         start, method="Nelder-Mead",
         options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 20_000, "maxfev": 20_000},
     )  # fmt: skip

@@ -26,8 +26,25 @@ def test_cli_help_explains_generate():
 
     result = CliRunner().invoke(app, ["generate", "--help"])
     assert result.exit_code == 0
-    for option in ("--customers", "--seed", "--out", "--format", "--dirty"):
+    for option in ("--customers", "--seed", "--out", "--format", "--dirty", "--chunk-customers"):
         assert option in result.output
+
+
+def test_cli_help_lists_every_command_in_one_line_each():
+    """`loyalty --help` names every command with a one-sentence summary (the first
+    paragraph of its docstring), so the list reads at a glance."""
+    from typer.main import get_command
+    from typer.testing import CliRunner
+
+    from loyalty_warehouse.cli import app
+
+    commands = get_command(app).commands
+    assert set(commands) >= {"generate", "build", "validate", "query", "dashboard", "bench"}
+    output = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "200"}).output
+    for name, command in commands.items():
+        summary = command.help.split("\n\n")[0]
+        assert "\n" not in summary.strip(), name
+        assert summary.strip() in output, name
 
 
 def test_known_quarantine_reasons_match_the_contract():

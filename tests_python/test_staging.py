@@ -8,8 +8,10 @@ from datetime import datetime
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 from loyalty_warehouse import generate as g
+from loyalty_warehouse import summary
+from loyalty_warehouse.contract import RAW_TABLES
 
 pytestmark = pytest.mark.dbt
 
@@ -169,6 +171,23 @@ def test_generator_dirty_manifest_matches_quarantine(dbt_build, tmp_path, file_f
         )
     )
     assert caught == injected
+
+    # the build summary reports the same quarantine, table by table, and every mart
+    facts = summary.facts(result.db_path)
+    assert facts["quarantined"] == {
+        table: sum(1 for t, _, _ in injected if t == table) for table in RAW_TABLES
+    }
+    models = (ROOT / "models" / "marts").rglob("*.*")
+    marts = {p.stem for p in models if p.suffix in (".sql", ".py")}
+    assert set(facts["marts"]) == marts - {"metricflow_time_spine"}
+    assert (
+        facts["marts"]["dim_customers"]
+        == result.query("select count(*) from staging.stg_raw__customers")[0][0]
+    )
+    assert (
+        facts["as_of_date"]
+        == result.query("select max(cast(ordered_at as date)) from staging.stg_raw__orders")[0][0]
+    )
 
 
 def test_bad_vars_fail_at_run_start_with_one_line(dbt_build):

@@ -124,6 +124,25 @@
     {{ return(adapter.dispatch('raw_parquet_select', 'loyalty_warehouse')(file, table, spec)) }}
 {%- endmacro %}
 
+{#- The contract's columns of a parquet file, each followed by a comma: a timestamp
+    or number the file already types is kept as it is, anything else read as text,
+    a column the file lacks null. `types` maps the file's columns to their types. -#}
+{% macro raw_parquet_columns(spec, matched, types) -%}
+    {%- for column in spec.required_columns + spec.optional_columns %}
+    {%- if column in matched %}
+    {%- set native = types[matched[column]] %}
+    {%- if (column.endswith('_at') and is_temporal_type(native))
+        or (column in spec.get('number_columns', []) and is_numeric_type(native)) %}
+    {{ raw_identifier(matched[column]) }} as {{ column }},
+    {%- else %}
+    cast({{ raw_identifier(matched[column]) }} as {{ dbt.type_string() }}) as {{ column }},
+    {%- endif %}
+    {%- else %}
+    cast(null as {{ dbt.type_string() }}) as {{ column }},
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
+
 {% macro default__raw_parquet_select(file, table, spec) -%}
     {%- set reader = "read_parquet(" ~ sql_string(file) ~ ", file_row_number = true)" -%}
     {%- set described = run_query("describe select * from " ~ reader) -%}
@@ -137,19 +156,7 @@
         select
             file_row_number + 1 as source_row_number,
             cast(null as bigint) as source_line_number,
-            {%- for column in spec.required_columns + spec.optional_columns %}
-            {%- if column in matched %}
-            {%- set native = types[matched[column]] %}
-            {%- if (column.endswith('_at') and is_temporal_type(native))
-                or (column in spec.get('number_columns', []) and is_numeric_type(native)) %}
-            {{ raw_identifier(matched[column]) }} as {{ column }},
-            {%- else %}
-            cast({{ raw_identifier(matched[column]) }} as varchar) as {{ column }},
-            {%- endif %}
-            {%- else %}
-            cast(null as varchar) as {{ column }},
-            {%- endif %}
-            {%- endfor %}
+            {{ raw_parquet_columns(spec, matched, types) }}
             false as is_malformed_row,
             cast(to_json(struct_pack(
                 {%- for name in present %}

@@ -63,19 +63,7 @@
         select
             _metadata.row_index + 1 as source_row_number,
             cast(null as bigint) as source_line_number,
-            {%- for column in spec.required_columns + spec.optional_columns %}
-            {%- if column in matched %}
-            {%- set native = types[matched[column]] %}
-            {%- if (column.endswith('_at') and is_temporal_type(native))
-                or (column in spec.get('number_columns', []) and is_numeric_type(native)) %}
-            {{ raw_identifier(matched[column]) }} as {{ column }},
-            {%- else %}
-            cast({{ raw_identifier(matched[column]) }} as string) as {{ column }},
-            {%- endif %}
-            {%- else %}
-            cast(null as string) as {{ column }},
-            {%- endif %}
-            {%- endfor %}
+            {{ raw_parquet_columns(spec, matched, types) }}
             false as is_malformed_row,
             {{ spark_raw_json(present, quoted) }} as raw_record
         from {{ relation }}

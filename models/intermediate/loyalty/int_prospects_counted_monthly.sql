@@ -6,7 +6,7 @@ with entries as (
     select
         signup_month,
         first_purchase_month
-    from {{ ref('int_customers_entry_months') }}
+    from {{ ref('int_customers_entries_dated') }}
 ),
 
 months as (

@@ -7,7 +7,7 @@ with staged as (
 ),
 
 entries as (
-    select * from {{ ref('int_customers_entry_months') }}
+    select * from {{ ref('int_customers_entries_dated') }}
 ),
 
 purchaser_moves as (

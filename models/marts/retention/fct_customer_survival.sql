@@ -11,7 +11,7 @@ with lifetimes as (
         first_purchase_quarter,
         lifetime_days,
         is_churned
-    from {{ ref('int_customer_lifetimes') }}
+    from {{ ref('int_customer_lifetimes_measured') }}
 ),
 
 segmented as (

@@ -38,6 +38,8 @@ from loyalty_warehouse.clv_objectives import (
 )
 
 MIN_REPEAT_BUYERS = 20
+# the largest gradient of the mean log-likelihood (in log-parameters) taken as zero
+OPTIMUM_GRADIENT = 1e-6
 
 
 # --------------------------------------------------------------------- parameters
@@ -155,7 +157,11 @@ def _minimise(objective, start, args, n, build) -> FitResult:
     params = np.exp(res.x)
     finite = np.isfinite(res.fun) and np.all(np.isfinite(params))
     at_bound = np.any(np.abs(res.x) > 11.99)
-    converged = bool(res.success and finite and not at_bound)
+    # "ABNORMAL" is L-BFGS-B's line search finding no lower value: at the optimum,
+    # where the objective no longer changes in its last digits, it is success
+    # (a 3,000-buyer sample stopped so with a gradient of 2e-7, lifetimes' optimum)
+    flat = res.status == 2 and np.max(np.abs(res.jac)) < OPTIMUM_GRADIENT
+    converged = bool((res.success or flat) and finite and not at_bound)
     if converged:
         message = "converged"
     elif at_bound:

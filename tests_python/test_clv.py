@@ -272,11 +272,20 @@ def test_discounted_clv_by_hand():
     assert discounted[0] < value[0]
 
 
-def test_gamma_gamma_fit_stops_at_the_optimum_where_the_summed_fit_did_not():
-    # 2,000 repeat buyers drawn from the 1M benchmark's generated data: on the summed
-    # log-likelihood, L-BFGS-B stopped here with ABNORMAL termination in its line
-    # search (as it did on all 617,576); on the mean it must reach the optimum
-    with (FIXTURES / "gamma_gamma_line_search.csv").open() as fh:
+@pytest.mark.parametrize(
+    "sample",
+    [
+        # 2,000 repeat buyers of a 1M generated data set: on the summed log-likelihood,
+        # L-BFGS-B stopped here with ABNORMAL termination in its line search (as it
+        # did on all 617,576); on the mean it must reach the optimum
+        "gamma_gamma_line_search.csv",
+        # 3,000 repeat buyers of a 100k one: the line search ends ABNORMAL at the
+        # optimum itself (gradient 2e-7), which is convergence
+        "gamma_gamma_abnormal_at_optimum.csv",
+    ],
+)
+def test_gamma_gamma_fit_stops_at_the_optimum(sample):
+    with (FIXTURES / sample).open() as fh:
         rows = list(csv.DictReader(fh))
     x = np.array([float(r["x"]) for r in rows])
     m_x = np.array([float(r["m_x"]) for r in rows])

@@ -90,3 +90,48 @@ def test_every_unit_test_lives_beside_its_model():
             assert test["model"] in documented, f"{test['name']} in {path.name}"
             found += 1
     assert found >= 10
+
+
+def _table_problems(text: str) -> list[str]:
+    """Markdown tables that would not render as one table: a row after a blank line
+    that does not start a new table (header, then |---|), or a row whose cell count
+    differs from its header's."""
+    problems, lines = [], text.splitlines()
+    in_code, columns = False, None
+    for i, line in enumerate(lines):
+        if line.startswith("```"):
+            in_code = not in_code
+        if in_code or not line.startswith("|"):
+            columns = None
+            continue
+        cells = line.strip().count("|") - line.count("\\|") - 1
+        if columns is None:  # a table starts: this is its header
+            below = lines[i + 1] if i + 1 < len(lines) else ""
+            if (
+                not below.startswith("|--")
+                and not below.startswith("|:-")
+                and not (below.startswith("|---:"))
+            ):
+                problems.append(f"line {i + 1}: a table row outside a table: {line[:60]}")
+            columns = cells
+        elif not set(line) <= set("|-: ") and cells != columns:
+            problems.append(f"line {i + 1}: {cells} cells, its header has {columns}")
+    return problems
+
+
+def test_readme_and_docs_tables_render_as_tables():
+    pages = [ROOT / "README.md", ROOT / "BENCHMARKS.md", *sorted((ROOT / "docs").glob("*.md"))]
+    for page in pages:
+        assert _table_problems(page.read_text()) == [], page.name
+    # the checker itself: a row cut off from its table by a blank line is found
+    broken = "| a | b |\n|---|---|\n| 1 | 2 |\n\n| 3 | 4 |\n"
+    assert _table_problems(broken) == ["line 5: a table row outside a table: | 3 | 4 |"]
+
+
+def test_the_docs_speak_of_the_project_only():
+    """No page points at the tracker's issues or at who measured when."""
+    import re
+
+    for page in [ROOT / "README.md", ROOT / "BENCHMARKS.md", *(ROOT / "docs").glob("*.md")]:
+        text = page.read_text().lower()
+        assert not re.search(r"\bissues?\b|\b(this|last|earlier) session\b", text), page.name

@@ -40,22 +40,26 @@ kept_purchases as (
     {%- endif %}
 ),
 
-numbered as (
-    -- the purchases of this build, numbered among themselves
+numbered_purchases as (
+    -- the purchases of this build, numbered among themselves: the window reads three
+    -- columns of the purchases only, not whole orders, so that its sort spills to
+    -- disk instead of running out of memory at ten million customers
     select
-        *,
-        case
-            when is_purchase
-                then row_number() over purchase_order
-        end as purchase_number_in_build,
-        case
-            when is_purchase
-                then lag(ordered_date) over purchase_order
-        end as previous_purchase_date_in_build
+        order_id,
+        row_number() over purchase_order as purchase_number_in_build,
+        lag(ordered_date) over purchase_order as previous_purchase_date_in_build
     from flagged
-    window purchase_order as (
-        partition by customer_id, is_purchase order by ordered_at, order_id
-    )
+    where is_purchase
+    window purchase_order as (partition by customer_id order by ordered_at, order_id)
+),
+
+numbered as (
+    select
+        flagged.*,
+        numbered_purchases.purchase_number_in_build,
+        numbered_purchases.previous_purchase_date_in_build
+    from flagged
+    left join numbered_purchases on flagged.order_id = numbered_purchases.order_id
 ),
 
 sequenced as (

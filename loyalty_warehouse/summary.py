@@ -12,7 +12,7 @@ from pathlib import Path
 from loyalty_warehouse.contract import RAW_TABLES
 
 NEXT_STEPS = (
-    ("query it", '.venv/bin/loyalty query "select * from marts.fct_retention_monthly limit 5"'),
+    ("query it", '.venv/bin/loyalty query{db_option} "select * from marts.fct_retention_monthly"'),
     ("open the dashboard", "make dashboard"),
     ("read the docs", "make docs, then open target/index.html"),
 )
@@ -48,6 +48,7 @@ def facts(db: Path) -> dict:
 def text(db: Path) -> str:
     """The summary as plain lines (no colours: it is read in CI logs too)."""
     f = facts(db)
+    db_option = "" if db == Path("warehouse.duckdb") else f" --db {db}"
     width = max(len(name) for name in f["marts"]) if f["marts"] else 10
     lines = [
         "",
@@ -61,6 +62,6 @@ def text(db: Path) -> str:
         *(f"  {table:<{width}}  {rows:>12,}" for table, rows in f["quarantined"].items()),
         "",
         "Next:",
-        *(f"  {what:<19} {how.format(db=db)}" for what, how in NEXT_STEPS),
+        *(f"  {what:<19} {how.format(db_option=db_option)}" for what, how in NEXT_STEPS),
     ]
     return "\n".join(lines)

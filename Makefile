@@ -85,7 +85,7 @@ lint: install
 	$(BIN)/ruff format --check loyalty_warehouse tests_python
 
 ## bench: BENCHMARKS.md's table: generation, full and one-day builds, memory, CLV vs lifetimes, per size
-BENCH_SIZES ?= 10000,100000,1000000,5000000
+BENCH_SIZES ?= 10000,100000,1000000
 BENCH_REPEAT ?= 1
 BENCH_CUSTOMERS ?= 1000000
 bench: install

@@ -34,6 +34,14 @@ def dirty_build(tmp_path_factory):
     return run_dbt(FIXTURES / "dirty", db, vars_=AS_OF_TOLERANT)
 
 
+@pytest.fixture(scope="module")
+def minimal_build(tmp_path_factory):
+    """Two customers' orders and nothing else: no surveys, no referrals."""
+    from conftest import run_dbt
+
+    return run_dbt(FIXTURES / "minimal", tmp_path_factory.mktemp("minimal") / "warehouse.duckdb")
+
+
 def test_dirty_fixture_builds_and_quarantines_exactly_the_expected_rows(dirty_build):
     assert dirty_build.returncode == 0, dirty_build.output
     with (FIXTURES / "dirty" / "expected_quarantine.csv").open() as fh:
@@ -114,8 +122,8 @@ def test_quarantine_share_fails_the_build_above_error_share(dbt_build):
     assert result.query("select count(*) from staging.stg_raw__orders") == [(3,)]
 
 
-def test_only_customers_and_orders_builds(dbt_build):
-    result = dbt_build(FIXTURES / "minimal")
+def test_only_customers_and_orders_builds(minimal_build):
+    result = minimal_build
     assert result.returncode == 0, result.output
     assert result.query("select count(*) from staging.stg_raw__orders") == [(3,)]
     assert result.query("select count(*) from staging.stg_raw__survey_responses") == [(0,)]
@@ -211,10 +219,10 @@ def test_churn_vars_are_checked_at_run_start(dbt_build):
     assert "at_risk_after_days must be >= 1 and below churn_after_days (60)" in result.output
 
 
-def test_a_data_set_without_referrals_still_fills_the_customer_months(dbt_build):
+def test_a_data_set_without_referrals_still_fills_the_customer_months(minimal_build):
     """Regression: an ASOF LEFT JOIN on an empty right side returns no rows in DuckDB
     1.4, which emptied the spine when nobody had recommended anyone."""
-    result = dbt_build(FIXTURES / "minimal")
+    result = minimal_build
     assert result.returncode == 0, result.output
     assert (
         result.query("select count(*) from intermediate.int_customer_recommendations_unioned")[0][0]

@@ -36,7 +36,7 @@ def dirty_build(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def minimal_build(tmp_path_factory):
-    """Two customers' orders and nothing else: no surveys, no referrals."""
+    """Three customers and their orders, nothing else: no surveys, no referrals."""
     from conftest import run_dbt
 
     return run_dbt(FIXTURES / "minimal", tmp_path_factory.mktemp("minimal") / "warehouse.duckdb")

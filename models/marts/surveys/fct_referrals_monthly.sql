@@ -7,8 +7,7 @@
     referrer that names no customer is nobody's referral (is_referred). -#}
 
 with offers as (
-    select * from {{ ref('stg_raw__referral_offers') }}
-    where cast(offered_at as date) <= {{ as_of_date() }}
+    select * from {{ ref('fct_referral_offers') }}
 ),
 
 customers as (
@@ -26,11 +25,9 @@ purchasers as (
 
 offered_customers as (
     select
-        cast({{ dbt.date_trunc('month', 'offered_at') }} as date) as month_start_date,
+        month_start_date,
         customer_id,
-        bool_or(
-            shared_at is not null and cast(shared_at as date) <= {{ as_of_date() }}
-        ) as has_shared
+        bool_or(is_shared_by_as_of) as has_shared
     from offers
     group by all
 ),

@@ -133,10 +133,12 @@ def compare_marts(first: Path, second: Path) -> dict[str, tuple[int, int]]:
         marts = [name for (name,) in names]
         for mart in marts:
             rows = con.execute(f"select count(*) from b.marts.{mart}").fetchall()[0][0]
+            # build_info says when each build ran: compared on what it built
+            columns = "as_of_date, project_name" if mart == "build_info" else "*"
             diff = con.execute(
-                f"select count(*) from ((select * from a.marts.{mart} except all "
-                f"select * from b.marts.{mart}) union all (select * from b.marts.{mart} "
-                f"except all select * from a.marts.{mart}))"
+                f"select count(*) from ((select {columns} from a.marts.{mart} except all "
+                f"select {columns} from b.marts.{mart}) union all (select {columns} from "
+                f"b.marts.{mart} except all select {columns} from a.marts.{mart}))"
             ).fetchall()[0][0]
             out[mart] = (rows, diff)
     return out

@@ -139,19 +139,35 @@ def build(
     run_validation: bool = typer.Option(
         True, "--validate/--no-validate", help="Run `loyalty validate` after a green build."
     ),
+    publish: bool = typer.Option(
+        True,
+        "--publish/--no-publish",
+        help="Publish the marts for BI when the build and validation pass.",
+    ),
+    postgres: str = typer.Option(
+        "",
+        envvar="LOYALTY_PUBLISH_POSTGRES",
+        help="Also publish into this PostgreSQL database (a postgresql:// URL).",
+    ),
 ) -> None:
-    """Build the warehouse: dbt build, the Great Expectations checks, a summary.
+    """Build the warehouse: dbt build, the Great Expectations checks, then publish.
 
     Run `dbt build` (extra arguments are passed on, e.g. --select, --vars or
-    --target), then validate the DuckDB warehouse. Checks first that no other process
-    holds the warehouse file, and says so in one line instead of dbt-duckdb's
-    traceback. With `--target spark` it starts the Spark session in this process,
-    registers the CLV table functions in it and runs dbt there (a plain `dbt build`
-    cannot register them)."""
+    --target) into the working warehouse, validate it, and only when both pass
+    publish its marts as the snapshot BI reads (LOYALTY_PUBLISHED_PATH, and PostgreSQL
+    with --postgres); a failed build leaves the published snapshot as it was. Checks
+    first that no other process holds the working warehouse. With `--target spark` it
+    starts the Spark session in this process, registers the CLV table functions in it
+    and runs dbt there (a plain `dbt build` cannot register them); nothing is
+    published from Spark."""
     import os
     import subprocess
     import sys
 
+    from loyalty_warehouse import paths
+    from loyalty_warehouse import publish as publishing
+
+    os.environ.setdefault("LOYALTY_PROJECT_COMMIT", publishing.project_commit(Path.cwd()))
     target = _target(ctx.args)
     if target and target.startswith("spark"):
         from dbt.cli.main import dbtRunner
@@ -162,30 +178,104 @@ def build(
         result = dbtRunner().invoke(["build", *ctx.args])
         raise typer.Exit(0 if result.success else 1)
 
-    db = Path(os.environ.get("LOYALTY_DB_PATH", "warehouse.duckdb"))
+    db = paths.warehouse_path()
+    published = paths.published_path(db)
     holder = _lock_holder(db)
     if holder:
         typer.echo(
             f"The warehouse {db} is in use by another process ({holder}): close that "
-            "connection (a DuckDB CLI, notebook or BI tool, or another build) and run again.",
+            "connection (a DuckDB CLI or notebook, or another build) and run again; BI "
+            f"tools read the published snapshot {published} instead.",
             err=True,
         )
         raise typer.Exit(1)
     dbt = Path(sys.executable).with_name("dbt")
     code = subprocess.call([str(dbt), "build", *ctx.args])
     if code:
-        raise typer.Exit(code)
+        _left_unpublished(published, "the dbt build failed")
+        raise typer.Exit(code if code > 0 else 1)
     failed = None
     if run_validation:
         try:
-            validate(db=db, docs=Path("target/gx"), quarantine_error_share=0.25)
+            docs = Path(os.environ.get("DBT_TARGET_PATH", "target")) / "gx"
+            validate(db=db, docs=docs, quarantine_error_share=0.25)
         except typer.Exit as error:
             failed = error
     from loyalty_warehouse.summary import text
 
     typer.echo(text(db))
     if failed:
+        _left_unpublished(published, "validation failed")
         raise failed
+    if publish:
+        done = publishing.publish_duckdb(db, published)
+        typer.echo(f"\nPublished {done.path.resolve()} for BI ({len(done.tables)} tables of "
+                   f"marts in {done.seconds:.1f} s)")  # fmt: skip
+        if postgres:
+            _publish_postgres(done.path, postgres)
+
+
+def _left_unpublished(published: Path, why: str) -> None:
+    from loyalty_warehouse.publish import snapshot
+
+    held = snapshot(published)
+    if held:
+        typer.echo(f"Not published ({why}): BI still reads {held.line()}.", err=True)
+    else:
+        typer.echo(f"Not published ({why}): there is no published snapshot yet.", err=True)
+
+
+def _publish_postgres(snapshot_path: Path, url: str) -> None:
+    from loyalty_warehouse.publish_postgres import PublishError, publish_postgres
+
+    try:
+        done = publish_postgres(snapshot_path, url)
+    except PublishError as error:
+        typer.echo(f"Not published to PostgreSQL: {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(done.line())
+
+
+@app.command("publish")
+def publish_command(
+    postgres: str = typer.Option(
+        "",
+        envvar="LOYALTY_PUBLISH_POSTGRES",
+        help="Also load the snapshot into this PostgreSQL database (a postgresql:// URL).",
+    ),
+    postgres_only: bool = typer.Option(
+        False, "--postgres-only", help="Load the published snapshot as it is into PostgreSQL."
+    ),
+) -> None:
+    """Publish the working warehouse's marts for BI (what `loyalty build` does last).
+
+    Write the marts of the working warehouse (LOYALTY_DB_PATH) as a new snapshot file
+    and put it in place of the published one (LOYALTY_PUBLISHED_PATH) with one rename;
+    with --postgres, load that snapshot into a new PostgreSQL schema and swap it with
+    the old one in one transaction. Publish only a warehouse whose build passed:
+    `loyalty build` does so by itself."""
+    from loyalty_warehouse import paths
+    from loyalty_warehouse import publish as publishing
+
+    db = paths.warehouse_path()
+    published = paths.published_path(db)
+    if postgres_only:
+        if not postgres:
+            console.print("[red]--postgres-only needs --postgres URL")
+            raise typer.Exit(2)
+        if not published.exists():
+            console.print(f"[red]No published snapshot at {published}: run `loyalty build`.")
+            raise typer.Exit(2)
+        _publish_postgres(published, postgres)
+        return
+    if not db.exists():
+        console.print(f"[red]No warehouse at {db}: run `make build` (or dbt build) first.")
+        raise typer.Exit(2)
+    done = publishing.publish_duckdb(db, published)
+    typer.echo(f"Published {done.path.resolve()} ({len(done.tables)} tables of marts in "
+               f"{done.seconds:.1f} s)")  # fmt: skip
+    if postgres:
+        _publish_postgres(done.path, postgres)
 
 
 @app.command()
@@ -228,16 +318,22 @@ def query(
     sql: str = typer.Argument(
         ..., help='One SQL query, e.g. "select * from marts.dim_customers limit 5".'
     ),
-    db: Path = typer.Option(
-        Path("warehouse.duckdb"), envvar="LOYALTY_DB_PATH", help="Warehouse built by dbt."
+    db: Path | None = typer.Option(
+        None, help="DuckDB file to query (default: the published snapshot, as BI sees it)."
+    ),
+    working: bool = typer.Option(
+        False, "--working", help="Query the working warehouse (staging, quarantine...)."
     ),
     rows: int = typer.Option(40, min=1, help="Rows to print at most."),
 ) -> None:
-    """Run one SQL query on the warehouse (read-only) and print the result."""
+    """Run one SQL query on the published marts (read-only) and print the result."""
     import duckdb
 
+    from loyalty_warehouse import paths
+
+    db = db or (paths.warehouse_path() if working else paths.published_path())
     if not db.exists():
-        console.print(f"[red]No warehouse at {db}: run `make build` (or dbt build) first.")
+        console.print(f"[red]No warehouse at {db}: run `make build` first.")
         raise typer.Exit(2)
     with duckdb.connect(str(db), read_only=True) as con:
         try:
@@ -249,23 +345,27 @@ def query(
 
 @app.command()
 def dashboard(
-    db: Path = typer.Option(
-        Path("warehouse.duckdb"), envvar="LOYALTY_DB_PATH", help="Warehouse built by dbt."
+    db: Path | None = typer.Option(
+        None, help="DuckDB file to show (default: the published snapshot)."
     ),
     port: int = typer.Option(8501, help="Port on 127.0.0.1."),
 ) -> None:
     """Open the dashboard on http://127.0.0.1:8501.
 
-    Start the dashboard (Streamlit) on http://127.0.0.1:PORT, reading the warehouse
-    read-only: overview, retention, value, voice of the customer and loyalty pages."""
+    Start the dashboard (Streamlit) on http://127.0.0.1:PORT, reading the published
+    snapshot read-only: overview, retention, value, voice of the customer and loyalty
+    pages. A build running meanwhile does not disturb it."""
     import os
     import sys
 
+    from loyalty_warehouse import paths
+
+    db = db or paths.published_path()
     app_file = Path(__file__).with_name("dashboard") / "app.py"
     if not db.exists():
-        console.print(f"[yellow]No warehouse at {db} yet: the dashboard will say so.")
+        console.print(f"[yellow]No published snapshot at {db} yet: the dashboard will say so.")
     console.print(f"Dashboard of {db} on http://127.0.0.1:{port} (Ctrl+C stops it)")
-    env = {**os.environ, "LOYALTY_DB_PATH": str(db.resolve())}
+    env = {**os.environ, "LOYALTY_PUBLISHED_PATH": str(db.resolve())}
     command = [
         sys.executable, "-m", "streamlit", "run", str(app_file),
         "--server.address", "127.0.0.1", "--server.port", str(port),

@@ -14,7 +14,8 @@ DuckDB file, and checks them row for row:
 - money a mart rounds to the cent from a CLV model's floating-point result
   (`dim_customers.predicted_clv`) within one cent: a value a hair from a half cent
   rounds either way, as the engines' last binary digits fall;
-- except `detected_at` in quarantine, the time of the build.
+- except `detected_at` in quarantine and `marts.build_info`'s facts of the build
+  (when, which engine, dbt version, commit).
 
 Rows are paired by sorting both sides on every column, exact ones first.
 """
@@ -28,8 +29,11 @@ SCHEMAS = ("marts", "quarantine")
 DOUBLE_RTOL = 1e-9
 CLV_RTOL = 1e-6
 FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
-# when the build ran, not what it computed
-BUILD_TIME_COLUMNS = ("detected_at",)
+# when and how the build ran, not what it computed (marts.build_info is compared on
+# its as-of date and project)
+BUILD_TIME_COLUMNS = (
+    "detected_at", "built_at", "project_commit", "dbt_invocation_id", "dbt_version", "engine",
+)  # fmt: skip
 # decimals rounded from a model's floating-point result, and the rounding unit
 ROUNDED_FROM_FLOATS = {("marts.dim_customers", "predicted_clv"): 0.01}
 

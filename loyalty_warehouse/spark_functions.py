@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 # the function names the SQL models call
 PARAMS_FUNCTION = "loyalty_clv_model_params"
@@ -60,7 +61,11 @@ def register(spark) -> None:
     @arrow_udtf(returnType=_ddl(t.PARAMS_SCHEMA))
     class ModelParams(_WholeTable):
         def terminate(self):
+            # the SQL model adds one padding row, so that Spark calls this at all
             summary = self.table()
+            if "is_padding" in summary.column_names:
+                summary = summary.filter(pc.invert(summary["is_padding"]))
+                summary = summary.drop_columns(["is_padding"])
             if summary.num_rows == 0:
                 summary = pa.table({
                     "x": pa.array([], pa.float64()), "t_x": pa.array([], pa.float64()),

@@ -198,6 +198,30 @@ def test_each_page_loads_draws_its_charts_and_shows_the_marts_number(
         )
         assert customers > 0
         assert metric(page, "True-loyalty customers") == f"{customers:,}"
+    if name == "overview":
+        # the sidebar's default months (the last 24) as one period: distinct buyers
+        # over it, and churns in it over the customers at its start
+        (buyers, churn_rate) = mart_value(
+            warehouse,
+            """
+            with months as (
+                select min(month_start_date) as first_month, max(month_start_date) as last
+                from (select month_start_date from marts.fct_retention_monthly
+                      order by 1 desc limit 24)
+            )
+            select
+                (select count(distinct customer_id) from marts.fct_orders, months
+                 where is_purchase and month_start_date between first_month and last),
+                (select count(distinct customer_id) from marts.fct_churn_events, months
+                 where event_type = 'churn'
+                 and date_trunc('month', event_date) between first_month and last)
+                / (select customers_start from marts.fct_retention_monthly, months
+                   where month_start_date = first_month)
+            from months
+            """,
+        )
+        assert metric(page, "Buyers in the period") == f"{buyers:,}"
+        assert metric(page, "Churn rate over the period") == f"{churn_rate:.1%}"
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     # the page scrolls inside Streamlit's own container: a tall window shows it whole
@@ -212,7 +236,8 @@ def test_a_missing_or_locked_warehouse_gets_a_sentence(page, tmp_path, warehouse
         page.goto(url)
         alert = page.locator('[data-testid="stAlertContentError"]')
         alert.wait_for(timeout=60_000)
-        assert "No warehouse at" in alert.inner_text() and "make build" in alert.inner_text()
+        text = alert.inner_text()
+        assert "No published warehouse at" in text and "make build" in text
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         stop(proc)
@@ -225,7 +250,7 @@ def test_a_missing_or_locked_warehouse_gets_a_sentence(page, tmp_path, warehouse
         page.goto(url)
         alert = page.locator('[data-testid="stAlertContentError"]')
         alert.wait_for(timeout=60_000)
-        assert "locked by a running build" in alert.inner_text()
+        assert "locked by another process" in alert.inner_text()
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         holder.close()

@@ -19,6 +19,8 @@ import pytest
 
 from conftest import ROOT, run_dbt
 from loyalty_warehouse import generate as g
+from loyalty_warehouse.paths import published_path
+from loyalty_warehouse.publish import publish_duckdb
 
 pytestmark = pytest.mark.dbt
 
@@ -64,6 +66,8 @@ def warehouse(tmp_path_factory) -> Path:
         cwd=ROOT,
     )
     assert parsed.returncode == 0, parsed.stdout + parsed.stderr
+    # mf's target (bi) reads the published snapshot, as `loyalty build` leaves it
+    publish_duckdb(built.db_path, published_path(built.db_path))
     return built.db_path
 
 

@@ -1,11 +1,12 @@
 """The same project on Apache Spark (dbt-spark, an in-process `local[*]` session).
 
-A data set with every quarantine reason is built on Spark for N days in full, then
-one more day incrementally (the next day's rows sorted in among the old ones, with
-late rows); after each build every table of `marts` and `quarantine` equals the
-DuckDB build of the same raw data (`loyalty compare-engines`). DuckDB's own daily
-build equals its full build (test_incremental.py), so the one-day Spark build
-equals a full one.
+
+A CSV export with every quarantine reason is built on Spark, and every table of
+`marts` and `quarantine` equals the DuckDB build of the same raw data (`loyalty
+compare-engines`). Hand-made exports of two days (fixtures/empty_last_fields) are
+built in full and then one day incrementally (insert_overwrite of the window's
+months), compared after each day. DuckDB's own daily builds equal its full builds
+(test_incremental.py), so the one-day Spark build equals a full one.
 
 Run by `make test-spark` (Java 17+, requirements-spark.lock); `make test` runs it
 when Java is present. Under CI=true a missing Spark or Java fails, never skips.
@@ -18,21 +19,18 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from test_incremental import LOOKBACK_DAYS
 
-from conftest import ROOT, run_dbt
-from loyalty_warehouse import daily
+from conftest import FIXTURES, ROOT, run_dbt
 from loyalty_warehouse import generate as g
+from loyalty_warehouse.bench import compare_marts
 
 pytestmark = pytest.mark.spark
 
 LOYALTY = str(Path(sys.executable).with_name("loyalty"))
-DAY = date(2025, 11, 14)  # mid-month: the window starts at the month's first day
-MARTS_AND_QUARANTINE_TABLES = 21
+MARTS_AND_QUARANTINE_TABLES = 23
 
 
 def _spark_missing() -> str | None:
@@ -79,38 +77,68 @@ def compiled(spark_dir: Path, kind: str, model: str) -> str:
     return path.read_text()
 
 
-def test_spark_full_and_one_day_builds_equal_duckdb(tmp_path):
-    raw = tmp_path / "raw"
-    g.write_raw(g.GeneratorConfig(customers=1_000, seed=7, dirty_rate=0.02), raw)
-    counts = daily.split_days(
-        raw, DAY, tmp_path / "day_n", tmp_path / "day_n1", order="by_customer"
-    )
-    assert counts["orders"][1] > counts["orders"][0]
+def assert_engines_equal(raw_dir: Path, spark_dir: Path, duck: Path, step: str) -> list[str]:
+    """`loyalty compare-engines` finds every marts and quarantine table equal."""
+    compared = spark_build(raw_dir, spark_dir, "compare-engines", "--db", str(duck))
+    assert compared.returncode == 0, f"{step}\n{compared.stdout}{compared.stderr[-3000:]}"
+    lines = compared.stdout.strip().splitlines()
+    assert len(lines) == MARTS_AND_QUARANTINE_TABLES, compared.stdout
+    assert all(line.endswith(", equal") for line in lines), compared.stdout
+    return lines
+
+
+def test_empty_last_fields_and_a_first_day_without_purchases(tmp_path):
+    """Valid CSV exports whose optional last column is mostly empty (LF and CRLF) are
+    staged whole on both engines, and a one-day build after a day without a purchase
+    (an empty fct_customer_months) equals a full build (fixtures/empty_last_fields)."""
+    days = FIXTURES / "empty_last_fields"
     spark_dir = tmp_path / "spark"
-
-    for step, raw_dir in (("full", tmp_path / "day_n"), ("one day", tmp_path / "day_n1")):
-        built = spark_build(raw_dir, spark_dir, "build", "--target", "spark")
-        assert built.returncode == 0, (
-            f"{step} Spark build\n{built.stdout[-6000:]}{built.stderr[-3000:]}"
-        )
+    duck_daily = tmp_path / "daily" / "warehouse.duckdb"
+    for day, months in (("day_1", 0), ("day_2", 2)):
+        built = spark_build(days / day, spark_dir, "build", "--target", "spark")
+        assert built.returncode == 0, f"{day}\n{built.stdout[-6000:]}{built.stderr[-3000:]}"
         assert "ERROR=0" in built.stdout and "SKIP=0" in built.stdout, built.stdout[-3000:]
-
-        duck = run_dbt(raw_dir, tmp_path / step.replace(" ", "_") / "warehouse.duckdb")
-        assert duck.returncode == 0, duck.output
-        compared = spark_build(raw_dir, spark_dir, "compare-engines", "--db", str(duck.db_path))
-        assert compared.returncode == 0, f"{step}\n{compared.stdout}{compared.stderr[-3000:]}"
-        lines = compared.stdout.strip().splitlines()
-        assert len(lines) == MARTS_AND_QUARANTINE_TABLES, compared.stdout
-        assert all(line.endswith(", equal") for line in lines), compared.stdout
-        # the comparison compared rows: the orders, and quarantined ones
-        (orders,) = [line for line in lines if line.startswith("marts.fct_orders:")]
-        assert duck.query("select count(*) from marts.fct_orders")[0][0] > 7_000
-        assert f"{duck.query('select count(*) from marts.fct_orders')[0][0]:,} rows" in orders
-        quarantined = "select count(distinct reason) from quarantine.quarantined_rows"
-        assert duck.query(quarantined)[0][0] >= 9
-
-    # the second Spark build was incremental: it overwrote the months of its window
-    window_month = (DAY - timedelta(days=LOOKBACK_DAYS)).replace(day=1)
+        full = run_dbt(days / day, tmp_path / day / "warehouse.duckdb")
+        assert full.returncode == 0, full.output
+        rows_in = {t: len(f.read_text().splitlines()) - 1 for t, f in (
+            (f.stem, f) for f in (days / day).glob("*.csv"))}  # fmt: skip
+        for table, rows in rows_in.items():
+            assert full.query(f"select count(*) from staging.stg_raw__{table}")[0][0] == rows
+        assert full.query("select count(*) from quarantine.quarantined_rows") == [(0,)]
+        assert full.query("select count(*) from marts.fct_customer_months") == [(months,)]
+        # Spark's quarantine and marts equal DuckDB's: nothing quarantined there either
+        assert_engines_equal(days / day, spark_dir, full.db_path, day)
+        daily_build = run_dbt(days / day, duck_daily)
+        assert daily_build.returncode == 0, daily_build.output
+    # the day_2 Spark build was incremental: it overwrote the months of its window
+    # (January, from the orders of 12 January less the lookback); fct_customer_months,
+    # empty before, rebuilt every month
+    for model in ("fct_orders", "fct_survey_responses"):
+        assert "date '2024-01-01'" in compiled(spark_dir, "compiled", model), model
     for model in ("fct_orders", "fct_survey_responses", "fct_customer_months"):
-        assert f"date '{window_month}'" in compiled(spark_dir, "compiled", model), model
         assert "insert overwrite" in compiled(spark_dir, "run", model).lower(), model
+    # DuckDB's one-day build after the empty day equals its full build too
+    differences = compare_marts(tmp_path / "day_2" / "warehouse.duckdb", duck_daily)
+    assert differences and all(diff == 0 for _, diff in differences.values()), differences
+
+
+def test_spark_build_of_a_dirty_csv_export_equals_duckdb(tmp_path):
+    """Every quarantine reason, malformed CSV rows included, and most rows ending in
+    an empty optional field: the Spark build's marts and quarantine equal DuckDB's."""
+    raw = tmp_path / "raw"
+    g.write_raw(g.GeneratorConfig(customers=1_000, seed=7, dirty_rate=0.02, file_format="csv"), raw)
+    spark_dir = tmp_path / "spark"
+    built = spark_build(raw, spark_dir, "build", "--target", "spark")
+    assert built.returncode == 0, f"{built.stdout[-6000:]}{built.stderr[-3000:]}"
+    assert "ERROR=0" in built.stdout and "SKIP=0" in built.stdout, built.stdout[-3000:]
+
+    duck = run_dbt(raw, tmp_path / "duckdb" / "warehouse.duckdb")
+    assert duck.returncode == 0, duck.output
+    lines = assert_engines_equal(raw, spark_dir, duck.db_path, "full")
+    # the comparison compared rows: the orders, and quarantined ones of every reason
+    (orders,) = [line for line in lines if line.startswith("marts.fct_orders:")]
+    assert duck.query("select count(*) from marts.fct_orders")[0][0] > 7_000
+    assert f"{duck.query('select count(*) from marts.fct_orders')[0][0]:,} rows" in orders
+    reasons = "select list(distinct reason) from quarantine.quarantined_rows"
+    assert "malformed_row" in duck.query(reasons)[0][0]
+    assert len(duck.query(reasons)[0][0]) >= 10

@@ -1,13 +1,16 @@
-"""Read the marts of a DuckDB warehouse for the dashboard: read-only, one short
-connection per query, and one plain sentence when the warehouse cannot be read."""
+"""Read the published marts for the dashboard: read-only, one short connection per
+query, and one plain sentence when the snapshot cannot be read. A build writes the
+working warehouse and replaces the published file only when it passed, so a build
+running meanwhile never locks the dashboard out."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from loyalty_warehouse import paths
 
 
 class WarehouseUnavailable(Exception):
@@ -15,7 +18,8 @@ class WarehouseUnavailable(Exception):
 
 
 def warehouse_path() -> Path:
-    return Path(os.environ.get("LOYALTY_DB_PATH", "warehouse.duckdb"))
+    """The published snapshot (loyalty_warehouse.paths)."""
+    return paths.published_path()
 
 
 def query(sql: str, params: list | None = None, path: Path | None = None) -> pd.DataFrame:
@@ -23,7 +27,8 @@ def query(sql: str, params: list | None = None, path: Path | None = None) -> pd.
     path = path or warehouse_path()
     if not path.exists():
         raise WarehouseUnavailable(
-            f"No warehouse at {path}: build it with `make build` (or set LOYALTY_DB_PATH)."
+            f"No published warehouse at {path}: build it with `make build` (or set "
+            "LOYALTY_PUBLISHED_PATH)."
         )
     try:
         with duckdb.connect(str(path), read_only=True) as con:
@@ -31,8 +36,9 @@ def query(sql: str, params: list | None = None, path: Path | None = None) -> pd.
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
             raise WarehouseUnavailable(
-                f"The warehouse {path} is locked by a running build: reload this page "
-                "when the build has finished."
+                f"The warehouse {path} is locked by another process that writes it: BI "
+                "reads the published snapshot, which only `loyalty build` replaces; point "
+                "LOYALTY_PUBLISHED_PATH at it and reload."
             ) from error
         raise WarehouseUnavailable(f"The warehouse {path} cannot be read: {error}") from error
     except duckdb.CatalogException as error:

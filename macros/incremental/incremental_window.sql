@@ -21,9 +21,11 @@
     when the table was built with other values, every month is re-derived.
 
     Rows dated before the window are final: older changes (a backfill) need
-    `dbt build --full-refresh`. Returns a SQL date literal. -#}
+    `dbt build --full-refresh`. Returns a SQL date literal:
+    incremental_window_everything() when every month is re-derived (a full build, an
+    empty table, changed rules). -#}
 {% macro incremental_window_start(latest_date_column, days_after_as_of=0, rules={}) -%}
-    {%- set everything = "date '0001-01-01'" -%}
+    {%- set everything = incremental_window_everything() -%}
     {%- if not (execute and is_incremental()) -%}
         {{ return(everything) }}
     {%- endif -%}
@@ -56,4 +58,12 @@
     {%- set start = [latest, as_of] | min
         - modules.datetime.timedelta(days=var('incremental_lookback_days')) -%}
     {{ return("date '" ~ start.replace(day=1).isoformat() ~ "'") }}
+{%- endmacro %}
+
+
+{#- The window start of a build that re-derives every month: before any data. A
+    model that reads its own table's month before the window skips that read then
+    (on Spark, a partition filter on the month before it fails in the metastore). -#}
+{% macro incremental_window_everything() -%}
+    {{ return("date '0001-01-01'") }}
 {%- endmacro %}

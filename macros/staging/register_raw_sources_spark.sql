@@ -73,13 +73,17 @@
 
 
 {#- A CSV file with Spark's reader (multiLine, '"' quotes and escapes), as on
-    DuckDB: the header read alone, then header-width + 16 text columns padded with
-    nulls, an empty field kept as empty text; a row with more or fewer fields than
-    the header is malformed (its text is written back from at most that many
-    fields). Records are numbered in file order; lines count the line breaks inside
-    quoted values. Spark's reader replaces bytes that are not UTF-8 with U+FFFD: the
-    first such record stops the build. A quote that is never closed is not detected
-    by Spark's reader: the rest of the file becomes one record, malformed. -#}
+    DuckDB: the header read alone, then every record into header-width text columns
+    and Spark's corrupt-record column, which holds the record's own text when it has
+    more or fewer fields than the header: such a row is malformed, and that text is
+    its raw record. Spark's reader reads an unquoted empty field as null, so a null
+    cannot tell a missing field from an empty one; the field count can, and in a
+    record that is not malformed a null is an empty field (empty text, as on
+    DuckDB). Records are
+    numbered in file order; lines count the line breaks inside quoted values. Spark's
+    reader replaces bytes that are not UTF-8 with U+FFFD: the first such record stops
+    the build. A quote that is never closed is not detected by Spark's reader: the
+    rest of the file becomes one record, malformed. -#}
 {% macro spark__raw_csv_select(file, table, spec) -%}
     {%- set options = {
         'header': 'false', 'multiLine': 'true', 'quote': '"', 'escape': '"',
@@ -108,25 +112,32 @@
     {%- endif -%}
     {%- set matched = match_raw_columns(file, table, spec, header) -%}
     {%- set fields = header | length -%}
-    {%- set width = fields + 16 -%}
     {%- set columns = [] -%}
     {%- set typed = [] -%}
-    {%- for i in range(1, width + 1) -%}
+    {%- for i in range(1, fields + 1) -%}
         {%- do columns.append('c' ~ i) -%}
         {%- do typed.append('c' ~ i ~ ' string') -%}
     {%- endfor -%}
+    {%- do typed.append('malformed_text string') -%}
+    {%- do options.update({'columnNameOfCorruptRecord': 'malformed_text'}) -%}
     {%- set relation = spark_raw_file_table(table, 'csv', file, options, typed) -%}
     {%- set records -%}
         select
             *,
             row_number() over (order by monotonically_increasing_id()) as ordinality,
-            {{ raw_csv_line_breaks(columns) }} as line_breaks
-        from {{ relation }}
+            case
+                when is_malformed_row then {{ raw_csv_line_breaks(['malformed_text']) }}
+                else {{ raw_csv_line_breaks(columns) }}
+            end as line_breaks
+        from (
+            select *, malformed_text is not null as is_malformed_row
+            from {{ relation }}
+        ) as read
     {%- endset -%}
     {%- set checked = run_query(
         "select count(*) - 1, "
-        ~ "count(case when ordinality > 1 and (c" ~ (fields + 1) ~ " is not null or c" ~ fields
-        ~ " is null) then 1 end), min(case when instr(concat(" ~ columns | join(', ')
+        ~ "count(case when ordinality > 1 and is_malformed_row then 1 end), "
+        ~ "min(case when instr(concat_ws(''," ~ (columns + ['malformed_text']) | join(', ')
         ~ "), '\uFFFD') > 0 then ordinality end), sum(line_breaks) from (" ~ records ~ ") as r"
     ).rows[0] -%}
     {%- if checked[2] is not none -%}
@@ -137,6 +148,12 @@
         {{ raw_data_error(file ~ " line " ~ line ~ ": "
             ~ raw_csv_problem('INVALID ENCODING', none)) }}
     {%- endif -%}
+    {#- a record with as many fields as the header has them all: a null is an
+        empty field, as DuckDB reads it -#}
+    {%- set fields_as_text = [] -%}
+    {%- for column in columns -%}
+        {%- do fields_as_text.append("coalesce(" ~ column ~ ", '')") -%}
+    {%- endfor -%}
     {%- set body -%}
         with records as (
             {{ records }}
@@ -147,8 +164,7 @@
                 *,
                 ordinality + coalesce(sum(line_breaks) over (
                     order by ordinality rows between unbounded preceding and 1 preceding
-                ), 0) as line_number,
-                c{{ fields + 1 }} is not null or c{{ fields }} is null as is_malformed_row
+                ), 0) as line_number
             from records
         )
 
@@ -158,7 +174,8 @@
             {%- for column in spec.required_columns + spec.optional_columns %}
             {%- if column in matched %}
             case when not is_malformed_row
-                then c{{ header.index(matched[column]) + 1 }} end as {{ column }},
+                then coalesce(c{{ header.index(matched[column]) + 1 }}, '') end
+                as {{ column }},
             {%- else %}
             cast(null as string) as {{ column }},
             {%- endif %}
@@ -166,8 +183,8 @@
             is_malformed_row,
             case
                 when is_malformed_row
-                    then to_json(named_struct('row_text', {{ raw_csv_text(columns) }}))
-                else {{ spark_raw_json(header, columns[:fields]) }}
+                    then to_json(named_struct('row_text', malformed_text))
+                else {{ spark_raw_json(header, fields_as_text) }}
             end as raw_record
         from numbered
         where ordinality > 1

@@ -61,8 +61,8 @@ recommendations as (
 ),
 
 carried_in as (
-    -- the kept month before the rebuilt ones (none in a full build)
-    {%- if is_incremental() %}
+    -- the kept month before the rebuilt ones (none when every month is rebuilt)
+    {%- if is_incremental() and window_start != incremental_window_everything() %}
     select
         customer_id,
         month_start_date,

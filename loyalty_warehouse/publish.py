@@ -1,0 +1,185 @@
+"""Write, audit, publish: BI reads a snapshot of the marts that only a good build replaces.
+
+`loyalty build` builds the working warehouse (dbt build), audits it (the data tests,
+then `loyalty validate`) and only then publishes the `marts` schema:
+
+- as a DuckDB file written whole beside the published one (`.<name>.<pid>.tmp`) and
+  put in its place with one atomic rename, so a reader opens either the old file or
+  the new one, and a reader that keeps its connection open goes on reading the old
+  snapshot (its open file) until it reconnects;
+- optionally into PostgreSQL (loyalty_warehouse.publish_postgres).
+
+A build that fails, or is killed, never reaches the rename: the published file stays
+as it was. The snapshot's `marts.build_info` says what it holds (as-of date, build
+time, project commit). docs/dashboard-and-metrics.md describes it for BI users.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA = "marts"
+
+
+@dataclass
+class Published:
+    path: Path
+    tables: dict[str, int]  # table -> rows
+    seconds: float
+
+
+@dataclass
+class Snapshot:
+    """What a published file holds, from its marts.build_info."""
+
+    path: Path
+    as_of_date: object
+    built_at: object
+    project_commit: str
+
+    def line(self) -> str:
+        return (
+            f"{self.path} (as of {self.as_of_date}, built {self.built_at:%Y-%m-%d %H:%M:%S} "
+            f"UTC, commit {self.project_commit})"
+        )
+
+
+def project_commit(project_dir: Path) -> str:
+    """The project's git commit, with '-dirty' when files differ from it; 'unknown'
+    outside a git checkout (an installed package, say)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project_dir, check=True,
+                              capture_output=True, text=True).stdout.strip()  # fmt: skip
+        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                                 cwd=project_dir, check=True, capture_output=True,
+                                 text=True).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("-dirty" if changed else "")
+
+
+def snapshot(path: Path) -> Snapshot | None:
+    """The published snapshot at path, or None when there is none (or not readable)."""
+    import duckdb
+
+    if not path.exists():
+        return None
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            row = con.execute(
+                f"select as_of_date, built_at, project_commit from {SCHEMA}.build_info"
+            ).fetchone()
+    except duckdb.Error:
+        return None
+    return Snapshot(path, *row) if row else None
+
+
+def primary_keys(manifest: Path) -> dict[str, list[str]]:
+    """{mart: key columns}, read off the data tests of dbt's manifest: the column with
+    both a unique and a not_null test, else the columns of a unique_combination test."""
+    if not manifest.exists():
+        return {}
+    nodes = json.loads(manifest.read_text())["nodes"].values()
+    models = {n["unique_id"]: n["name"] for n in nodes if n["resource_type"] == "model"
+              and n["config"].get("schema") == SCHEMA}  # fmt: skip
+    tests: dict[str, dict[str, set]] = {}
+    for node in nodes:
+        if node["resource_type"] != "test" or not node.get("attached_node"):
+            continue
+        model = models.get(node["attached_node"])
+        metadata = node.get("test_metadata") or {}
+        if model is None:
+            continue
+        found = tests.setdefault(model, {"unique": set(), "not_null": set(), "combos": set()})
+        name, column = metadata.get("name"), node.get("column_name")
+        if name in ("unique", "not_null") and column:
+            found[name].add(column)
+        elif name == "unique_combination":
+            columns = metadata.get("kwargs", {}).get("columns") or []
+            found["combos"].add(tuple(columns))
+    keys = {}
+    for model, found in tests.items():
+        single = sorted(found["unique"] & found["not_null"])
+        if single:
+            keys[model] = [single[0]]
+        elif found["combos"]:
+            keys[model] = list(sorted(found["combos"])[0])
+    return keys
+
+
+def marts_tables(con, catalog: str) -> list[str]:
+    """The base tables of the marts schema of an attached catalog, by name."""
+    return [
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_catalog = ? "
+            "and table_schema = ? and table_type = 'BASE TABLE' order by 1",
+            [catalog, SCHEMA],
+        ).fetchall()
+    ]
+
+
+def comments(con, catalog: str) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """({table: comment}, {(table, column): comment}) of the marts of a catalog."""
+    tables = dict(con.execute(
+        "select table_name, comment from duckdb_tables() where database_name = ? "
+        "and schema_name = ? and comment is not null", [catalog, SCHEMA]).fetchall())  # fmt: skip
+    columns = {
+        (t, c): comment
+        for t, c, comment in con.execute(
+            "select table_name, column_name, comment from duckdb_columns() "
+            "where database_name = ? and schema_name = ? and comment is not null",
+            [catalog, SCHEMA],
+        ).fetchall()
+    }
+    return tables, columns
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def publish_duckdb(warehouse: Path, published: Path, progress=None) -> Published:
+    """Copy the working warehouse's marts, with their comments, into a new file and
+    rename it onto the published one. The working warehouse is only read."""
+    import duckdb
+
+    started = time.perf_counter()
+    published.parent.mkdir(parents=True, exist_ok=True)
+    for stale in published.parent.glob(f".{published.name}.*.tmp*"):
+        stale.unlink()  # a publish killed midway left it; it was never in place
+    scratch = published.with_name(f".{published.name}.{os.getpid()}.tmp")
+    copied = {}
+    try:
+        with duckdb.connect(str(scratch)) as con:
+            con.execute(f"attach {_literal(str(warehouse))} as working (read_only)")
+            con.execute(f"create schema {SCHEMA}")
+            table_comments, column_comments = comments(con, "working")
+            for table in marts_tables(con, "working"):
+                name = f"{SCHEMA}.{_quote(table)}"
+                con.execute(f"create table {name} as select * from working.{name}")
+                copied[table] = con.execute(f"select count(*) from {name}").fetchone()[0]
+                if table in table_comments:
+                    con.execute(f"comment on table {name} is {_literal(table_comments[table])}")
+                if progress:
+                    progress(f"published {table} ({copied[table]:,} rows)")
+            for (table, column), comment in column_comments.items():
+                if table in copied:
+                    con.execute(f"comment on column {SCHEMA}.{_quote(table)}.{_quote(column)} "
+                                f"is {_literal(comment)}")  # fmt: skip
+            con.execute("detach working")
+            con.execute("checkpoint")
+        os.replace(scratch, published)  # the one step a reader can see
+    finally:
+        for left in (scratch, scratch.with_name(scratch.name + ".wal")):
+            left.unlink(missing_ok=True)
+    return Published(published, copied, time.perf_counter() - started)

@@ -233,6 +233,8 @@ def run(
         results = json.loads((target / "run_results.json").read_text())["results"]
         slowest[f"full_build_{order}"] = _slowest(results)
         step.note = not_passed(results)
+        if order == orders[0]:
+            _bench_publish(db, workdir, target / "manifest.json", repeat, steps, progress)
 
         # the one-day incremental build, each repeat from the same state after day N
         after_day_n = workdir / "after_day_n.duckdb"
@@ -361,6 +363,53 @@ def run(
     return result
 
 
+def _bench_postgres(workdir: Path):
+    """(URL, stop) of the PostgreSQL server to publish into: LOYALTY_BENCH_POSTGRES,
+    else a throwaway one (tests_python/pg_server.py) when Debian's server is installed,
+    else (None, None)."""
+    if os.environ.get("LOYALTY_BENCH_POSTGRES"):
+        return os.environ["LOYALTY_BENCH_POSTGRES"], lambda: None
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "pg_server", ROOT / "tests_python" / "pg_server.py"
+    )
+    if spec is None or not Path(spec.origin).exists():
+        return None, None
+    pg_server = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pg_server)
+    if pg_server.binaries() is None:
+        return None, None
+    folder = workdir / "postgres"
+    return pg_server.start(folder), lambda: pg_server.stop(folder)
+
+
+def _bench_publish(db: Path, workdir: Path, manifest: Path, repeat: int, steps, progress):
+    """The publish step of `loyalty build` after the full build: the DuckDB snapshot,
+    then PostgreSQL when a server is at hand."""
+    from loyalty_warehouse.publish import publish_duckdb
+
+    published = workdir / "warehouse.published.duckdb"
+    step = steps["publish_duckdb"] = Step("publish: DuckDB snapshot (copy, rename)")
+    for i in range(repeat):
+        progress(f"publishing the DuckDB snapshot {i + 1}/{repeat}")
+        step.seconds.append(publish_duckdb(db, published).seconds)
+    url, stop = _bench_postgres(workdir)
+    if url is None:
+        return
+    from loyalty_warehouse.publish_postgres import publish_postgres
+
+    step = steps["publish_postgres"] = Step("publish: PostgreSQL (load, keys, swap)")
+    try:
+        for i in range(repeat):
+            progress(f"publishing into PostgreSQL {i + 1}/{repeat}")
+            done = publish_postgres(published, url, manifest=manifest)
+            step.seconds.append(done.seconds)
+            step.note = f"{sum(done.tables.values()):,} rows"
+    finally:
+        stop()
+
+
 # Above this many customers a size runs one export order and no comparison build:
 # the comparison is a third full build, and the smaller sizes already show equality.
 CHECKED_UP_TO = 1_000_000
@@ -398,6 +447,8 @@ def size_row(result: dict) -> dict:
         "lifetimes_clv_s": steps["lifetimes_clv"]["median"],
         "lifetimes_clv_vs_clv_models": result["ratios"]["lifetimes_clv / clv_models"],
         "lifetimes_fit_vs_bg_nbd_fit": result["ratios"]["lifetimes_fit / bg_nbd_fit"],
+        "publish_duckdb_s": steps.get("publish_duckdb", {}).get("median"),
+        "publish_postgres_s": steps.get("publish_postgres", {}).get("median"),
     }
 
 
@@ -418,6 +469,14 @@ def sizes_table(out: dict) -> str:
             f" | {r['clv_models_s']:.2f} s | {r['lifetimes_clv_s']:.2f} s"
             f" | {ours:.1f}x | {fits:.1f}x |"
         )
+    publishes = [(c, r) for c, r in out["sizes"].items() if r.get("publish_duckdb_s")]
+    if publishes:
+        lines += ["", "| customers | publish: DuckDB snapshot | publish: PostgreSQL |",
+                  "|---:|---:|---:|"]  # fmt: skip
+        for customers, r in publishes:
+            postgres = r.get("publish_postgres_s")
+            lines.append(f"| {int(customers):,} | {r['publish_duckdb_s']:.1f} s | "
+                         + (f"{postgres:.1f} s |" if postgres else "no server |"))  # fmt: skip
     return "\n".join(lines)
 
 

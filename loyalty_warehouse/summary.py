@@ -47,8 +47,12 @@ def facts(db: Path) -> dict:
 
 def text(db: Path) -> str:
     """The summary as plain lines (no colours: it is read in CI logs too)."""
+    from loyalty_warehouse.paths import DEFAULT_WAREHOUSE, published_path
+
     f = facts(db)
-    db_option = "" if db == Path("warehouse.duckdb") else f" --db {db}"
+    published = published_path(db)
+    default = published_path(Path(DEFAULT_WAREHOUSE))
+    db_option = "" if published == default else f" --db {published}"
     width = max(len(name) for name in f["marts"]) if f["marts"] else 10
     lines = [
         "",

@@ -8,7 +8,7 @@ References
          Customer Base Analysis", Journal of Marketing Research 42(4), 415-430.
 [FH13]   Fader and Hardie (2013), "The Gamma-Gamma Model of Monetary Value" (note).
 
-Conventions, as in the papers (and SPEC.md section 3): a transaction is a day with a
+Conventions, as in the papers (and docs/marts.md): a transaction is a day with a
 purchase; x is the number of *repeat* transactions in the calibration period, t_x
 the time of the last one and T the time of the calibration end, both measured from
 the first transaction, in a time unit of the caller's choice (weeks by default in

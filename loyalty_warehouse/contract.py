@@ -1,4 +1,4 @@
-"""The raw-data contract (SPEC.md section 2), as data.
+"""The raw-data contract (docs/raw-data.md), as data.
 
 dbt enforces it at run start (macros/staging/register_raw_sources.sql reads the same
 facts from `dbt_project.yml` vars); this module is the Python view of it, used by the

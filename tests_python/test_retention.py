@@ -1,4 +1,4 @@
-"""Retention marts against an independent Python replay of SPEC.md's rules.
+"""Retention marts against an independent Python replay of the rules of docs/marts.md.
 
 The demo generator makes a few thousand customers; dbt builds them; then the purchase
 dates in fct_orders are replayed here, in plain Python, into churn events, monthly

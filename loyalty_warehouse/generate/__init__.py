@@ -1,6 +1,6 @@
-"""Demo data generator (SPEC.md section 5).
+"""Demo data generator (docs/demo-data.md).
 
-Writes the four raw tables of the contract (SPEC.md section 2) for a shop whose
+Writes the four raw tables of the contract (docs/raw-data.md) for a shop whose
 customers behave as the BTYD models assume, so every mart has a story to tell and the
 fitted models can be checked against the truth (written to ``truth.json``):
 

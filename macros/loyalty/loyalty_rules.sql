@@ -1,4 +1,4 @@
-{#- Survey and loyalty rules of SPEC.md section 3, written once. -#}
+{#- Survey and loyalty rules of docs/marts.md, written once. -#}
 
 {#- NPS category of a 0-10 score: promoter 9-10, passive 7-8, detractor 0-6. -#}
 {% macro nps_category(score) -%}

@@ -1,4 +1,4 @@
-{#- The activity rules of SPEC.md section 3 ("Activity and churn"), written once. -#}
+{#- The activity rules of docs/marts.md (churn, after "Predictive CLV"), written once. -#}
 
 {#- The day a purchaser churns when no purchase comes before it. -#}
 {% macro churn_date_after(purchase_date) -%}

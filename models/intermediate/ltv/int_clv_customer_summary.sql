@@ -1,5 +1,5 @@
 {#- The BTYD summary of every customer whose first purchase is on or before the
-    calibration end, in the papers' conventions (SPEC.md section 3): transactions are
+    calibration end, in the papers' conventions (docs/marts.md): transactions are
     purchase days; x = repeat transactions up to the calibration end (inclusive),
     t_x = time from the first to the last of them, T = time from the first to the
     calibration end, both in units of clv_time_unit_days; m_x = mean revenue of the

@@ -6,8 +6,10 @@ by customer id), at a month's end or mid-month, with late rows."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from datetime import date, timedelta
 
+import duckdb
 import pytest
 
 from conftest import run_dbt
@@ -123,3 +125,58 @@ def test_changed_churn_rules_rebuild_every_customer_month(tmp_path):
     assert rebuilt.query(
         "select distinct churn_after_days, at_risk_after_days from marts.fct_customer_months"
     ) == [(120, 90)]
+
+
+def test_rows_updated_in_place_in_an_earlier_month_are_picked_up(tmp_path):
+    """Tables (and re-exports) change rows in place: a completed order refunded
+    months later, a pending one completed, a survey score corrected. The one-day
+    build re-derives from the earliest changed month, before its usual window, and
+    equals a full build of the changed data."""
+    day = date(2025, 12, 14)
+    g.write_raw(g.GeneratorConfig(customers=1_500, seed=37), tmp_path / "raw")
+    daily.split_days(tmp_path / "raw", day, tmp_path / "day_n", tmp_path / "day_n1")
+    daily_db = tmp_path / "daily" / "warehouse.duckdb"
+    first = run_dbt(tmp_path / "day_n", daily_db)
+    assert first.returncode == 0, first.output
+
+    # change the next day's export in place: the first completed order of March 2024
+    # refunded, the first not completed one of June 2024 completed, an answer of May 2024
+    # rescored
+    orders = tmp_path / "day_n1" / "orders.parquet"
+    responses = tmp_path / "day_n1" / "survey_responses.parquet"
+    with duckdb.connect() as con:
+
+        def first_id(table, path, key, where):
+            return con.execute(
+                f"select {key} from read_parquet('{path}') where {where} order by {key} limit 1"
+            ).fetchone()[0]
+
+        refunded = first_id("orders", orders, "order_id",
+                            "status = 'completed' and strftime(ordered_at, '%Y-%m') = '2024-03'")  # fmt: skip
+        completed = first_id("orders", orders, "order_id",
+                             "status != 'completed' and strftime(ordered_at, '%Y-%m') = '2024-06'")  # fmt: skip
+        rescored = first_id("responses", responses, "response_id",
+                            "score = 10 and strftime(responded_at, '%Y-%m') = '2024-05'")  # fmt: skip
+        for path, sql in [
+            (orders, f"""select * replace (case order_id when '{refunded}' then 'refunded'
+                         when '{completed}' then 'completed' else status end as status)"""),
+            (responses, f"""select * replace (case when response_id = '{rescored}' then 3
+                            else score end as score)"""),
+        ]:
+            con.execute(f"copy ({sql} from read_parquet('{path}')) to '{path}.new' (format parquet)")
+            Path(f"{path}.new").replace(path)
+
+    incremental = run_dbt(tmp_path / "day_n1", daily_db)
+    assert incremental.returncode == 0, incremental.output
+    assert "fct_orders: re-deriving from 2024-03-01" in incremental.output, incremental.output
+    assert "fct_customer_months: re-deriving from 2024-03-01" in incremental.output
+    assert "fct_survey_responses: re-deriving from 2024-05-01" in incremental.output
+    assert incremental.query(
+        "select order_id, status from marts.fct_orders"
+        f" where order_id in ('{refunded}', '{completed}') order by status"
+    ) == [(completed, "completed"), (refunded, "refunded")]
+
+    full = run_dbt(tmp_path / "day_n1", tmp_path / "whole" / "warehouse.duckdb", *TABLES_ONLY)
+    assert full.returncode == 0, full.output
+    differences = compare_marts(daily_db, full.db_path)
+    assert {mart: diff for mart, (_, diff) in differences.items() if diff} == {}

@@ -20,11 +20,13 @@
     rules), {var name: value}, each recorded by the model in a column of that name;
     when the table was built with other values, every month is re-derived.
 
-    Rows dated before the window are final: older changes (a backfill) need
-    `dbt build --full-refresh`. Returns a SQL date literal:
+    compare: rows updated in place (macro earliest_changed_month): the window starts
+    no later than the earliest month before it whose input rows changed since the
+    table was built (unless var incremental_compare_kept_months is false, for
+    inputs that only grow). Returns a SQL date literal:
     incremental_window_everything() when every month is re-derived (a full build, an
     empty table, changed rules). -#}
-{% macro incremental_window_start(latest_date_column, days_after_as_of=0, rules={}) -%}
+{% macro incremental_window_start(latest_date_column, days_after_as_of=0, rules={}, compare=none) -%}
     {%- set everything = incremental_window_everything() -%}
     {%- if not (execute and is_incremental()) -%}
         {{ return(everything) }}
@@ -57,7 +59,14 @@
     {%- endfor -%}
     {%- set start = [latest, as_of] | min
         - modules.datetime.timedelta(days=var('incremental_lookback_days')) -%}
-    {{ return("date '" ~ start.replace(day=1).isoformat() ~ "'") }}
+    {%- set start = "date '" ~ start.replace(day=1).isoformat() ~ "'" -%}
+    {%- if compare and var('incremental_compare_kept_months', true) -%}
+        {%- set changed = earliest_changed_month(compare, start) -%}
+        {%- if changed -%}
+            {{ return(changed) }}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(start) }}
 {%- endmacro %}
 
 

@@ -3,11 +3,20 @@
     they follow: the sequenced orders every retention and value model builds on.
 
     Incremental by month (macro incremental_window_start): the orders dated from the
-    window start on. A kept order is dated before every re-derived one, so its number
+    window start on, or from the earliest month whose staged orders changed. A kept order is dated before every re-derived one, so its number
     and previous purchase cannot change; a re-derived purchase's number carries on
     from the customer's kept purchases (kept_purchases). -#}
 
-{%- set window_start = incremental_window_start('ordered_date', days_after_as_of=1) %}
+{#- an order staged again with another status, amount, date or customer re-derives
+    its month on -#}
+{%- set order_columns = ['order_id', 'customer_id', 'status', 'revenue', 'cost', 'ordered_at'] -%}
+{%- set window_start = incremental_window_start('ordered_date', days_after_as_of=1, compare={
+    'columns': order_columns,
+    'upstream': 'select ' ~ order_columns | join(', ') ~ ', cast('
+        ~ dbt.date_trunc('month', 'ordered_date') ~ ' as date) as month_start_date from '
+        ~ ref('stg_raw__orders'),
+    'kept': 'select ' ~ order_columns | join(', ') ~ ', month_start_date from ' ~ this,
+}) %}
 
 with orders as (
     select * from {{ ref('stg_raw__orders') }}

@@ -16,7 +16,7 @@
     taken; each is then repeated for the quiet months up to the customer's next one.
 
     Incremental by month (macro incremental_window_start): the months from the window
-    start on. The kept row of the month before enters as one event per customer
+    start on, or from the earliest month whose purchases in fct_orders changed. The kept row of the month before enters as one event per customer
     carrying its running totals, so only the events of the rebuilt months, and the
     purchases and recommendations that leave the window in them, are read. The rules
     the months were built with are recorded in every row (churn_after_days, ...):
@@ -29,7 +29,19 @@
     'loyalty_window_days': var('loyalty_window_days'),
     'loyal_min_orders_12m': var('loyal_min_orders_12m'),
 } -%}
-{%- set window_start = incremental_window_start('month_end_date', rules=rules) -%}
+{#- a customer's month of purchases that fct_orders holds otherwise than this table
+    (an order refunded, or moved, since) re-derives that month on -#}
+{%- set purchase_columns = ['customer_id', 'purchases', 'revenue', 'margin', 'last_purchase_date'] -%}
+{%- set window_start = incremental_window_start('month_end_date', rules=rules, compare={
+    'columns': purchase_columns,
+    'upstream': 'select customer_id, month_start_date, cast(count(*) as bigint) as purchases, '
+        ~ 'cast(sum(revenue) as decimal(18, 2)) as revenue, '
+        ~ 'cast(sum(margin) as decimal(18, 2)) as margin, '
+        ~ 'max(ordered_date) as last_purchase_date from ' ~ ref('fct_orders')
+        ~ ' where is_purchase group by customer_id, month_start_date',
+    'kept': 'select ' ~ purchase_columns | join(', ') ~ ', month_start_date from ' ~ this
+        ~ ' where purchases > 0',
+}) -%}
 {%- set churn_after_days = var('churn_after_days') -%}
 {%- set loyalty_window_days = var('loyalty_window_days') -%}
 {%- set as_of_month = 'cast(' ~ dbt.date_trunc('month', as_of_date()) ~ ' as date)' -%}

@@ -1,0 +1,113 @@
+{#- A CSV file (a header row, comma separated, '"' quotes, UTF-8), the same on both
+    engines; only reading the header and the records is the engine's
+    (raw_csv_duckdb.sql, raw_csv_spark.sql).
+
+    A row is never parsed by shifting its fields: a row with more or fewer fields
+    than the header is malformed, and only its text is kept. An unnamed header
+    column (a trailing comma, as spreadsheets write one) is an extra column, named
+    column_<position> in the raw record. An empty field is empty text; lines count
+    the line breaks inside quoted values (the header is line 1; blank lines hold no
+    row and are not counted). -#}
+{% macro raw_csv_select(file, table, spec) -%}
+    {%- set header = raw_csv_header(file) -%}
+    {%- if header | length == 1 -%}
+        {%- for delimiter, name in [[';', 'semicolon'], ['\t', 'tab'], ['|', 'pipe']] -%}
+            {%- if delimiter in header[0] -%}
+                {{ raw_data_error(
+                    file ~ " line 1: the header is one column, '" ~ header[0] ~ "': the file "
+                    ~ "looks " ~ name ~ "-separated; raw CSV files must be comma-separated"
+                ) }}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set names = [] -%}
+    {%- set fields = [] -%}
+    {%- for name in header -%}
+        {%- do names.append(name if name | trim else 'column_' ~ loop.index) -%}
+        {%- do fields.append("coalesce(c" ~ loop.index ~ ", '')") -%}
+    {%- endfor -%}
+    {%- set matched = match_raw_columns(file, table, spec, names) -%}
+    {%- set records = raw_csv_records(file, header | length) -%}
+    {%- if records.has_line_breaks -%}
+        {%- set line_number -%}
+            ordinality + coalesce(sum(line_breaks) over (
+                order by ordinality rows between unbounded preceding and 1 preceding
+            ), 0)
+        {%- endset -%}
+    {%- else -%}
+        {%- set line_number = 'ordinality' -%}
+    {%- endif -%}
+    {%- set body -%}
+        with records as (
+            select *, {{ line_number }} as line_number
+            from {{ records.relation }} as read_records
+        )
+
+        select
+            ordinality - 1 as source_row_number,
+            line_number as source_line_number,
+            {%- for column in spec.required_columns + spec.optional_columns %}
+            {%- if column in matched %}
+            case when not is_malformed_row
+                then {{ fields[names.index(matched[column])] }} end as {{ column }},
+            {%- else %}
+            cast(null as {{ dbt.type_string() }}) as {{ column }},
+            {%- endif %}
+            {%- endfor %}
+            is_malformed_row,
+            case
+                when is_malformed_row then {{ raw_json_object(['row_text'], ['row_text']) }}
+                else {{ raw_json_object(names, fields) }}
+            end as raw_record
+        from records
+        where ordinality > 1
+    {%- endset -%}
+    {%- set note = "{:,}".format(records.rows) ~ " rows" -%}
+    {%- if records.malformed_rows -%}
+        {%- set note = note ~ ", " ~ "{:,}".format(records.malformed_rows)
+            ~ " with more or fewer fields than the header (quarantined as malformed_row)" -%}
+    {%- endif -%}
+    {{ return({'select': body, 'note': note}) }}
+{%- endmacro %}
+
+
+{#- The header's names, in order ('' for an unnamed column); stops the build when
+    the file is empty or its first line cannot be read. -#}
+{% macro raw_csv_header(file) -%}
+    {{ return(adapter.dispatch('raw_csv_header', 'loyalty_warehouse')(file)) }}
+{%- endmacro %}
+
+
+{#- Every record of a CSV file, after checking the whole file (a file that cannot be
+    read stops the build with its line): {relation: a query of the records, with
+    `ordinality` (the header is 1), the fields c1 .. c<fields> (null or empty for an
+    empty field), is_malformed_row, row_text (a malformed row's text) and
+    line_breaks (inside its quoted values); rows, malformed_rows: counts of the
+    rows after the header; has_line_breaks}. -#}
+{% macro raw_csv_records(file, fields) -%}
+    {{ return(adapter.dispatch('raw_csv_records', 'loyalty_warehouse')(file, fields)) }}
+{%- endmacro %}
+
+
+{% macro raw_csv_columns(width) -%}
+    {%- set columns = [] -%}
+    {%- for i in range(1, width + 1) -%}{%- do columns.append('c' ~ i) -%}{%- endfor -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
+
+{% macro raw_csv_line_breaks(columns) -%}
+    length(concat_ws('', {{ columns | join(', ') }}))
+    - length(replace(concat_ws('', {{ columns | join(', ') }}), chr(10), ''))
+{%- endmacro %}
+
+
+{#- What a reader error means, in words. -#}
+{% macro raw_csv_problem(error_type, error_message) -%}
+    {%- set problems = {
+        'INVALID ENCODING': 'not UTF-8 (an invalid byte sequence); export or save the file as UTF-8',
+        'UNQUOTED VALUE': 'a broken quote: a quoted value is never closed, or text follows its closing quote',
+        'LINE SIZE OVER MAXIMUM': 'a row longer than 2 MB, most likely from a quote that is never closed',
+    } -%}
+    {{ return(problems.get(error_type, (error_message or error_type) | replace('\n', ' '))) }}
+{%- endmacro %}

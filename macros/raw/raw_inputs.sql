@@ -1,0 +1,75 @@
+{#- Where a raw table's rows come from: a table of the warehouse when var
+    loyalty_raw_schema is set (except the tables listed in loyalty_raw_file_tables),
+    else <table>.parquet or <table>.csv in LOYALTY_RAW_DIR (default data/raw).
+    Returns {kind: 'table' | 'file' | 'none', name, relation | path}. -#}
+{% macro raw_input(table, spec, view) -%}
+    {%- if var('loyalty_raw_schema', none) and table not in var('loyalty_raw_file_tables', []) -%}
+        {{ return(raw_table_input(table, spec, view)) }}
+    {%- endif -%}
+    {%- set raw_dir = env_var('LOYALTY_RAW_DIR', 'data/raw') -%}
+    {%- set files = raw_list_files(raw_dir, table) -%}
+    {%- if files | length > 1 -%}
+        {{ raw_data_error("both " ~ files | join(' and ') ~ " exist; keep one file per table") }}
+    {%- elif files | length == 0 and spec.required -%}
+        {{ raw_data_error(
+            "required file " ~ raw_dir ~ "/" ~ table ~ ".parquet (or .csv) for table '"
+            ~ table ~ "' not found; set LOYALTY_RAW_DIR or run `loyalty generate`"
+        ) }}
+    {%- elif files | length == 0 -%}
+        {{ return({'kind': 'none', 'name': none}) }}
+    {%- endif -%}
+    {{ return({'kind': 'file', 'name': files[0], 'path': files[0]}) }}
+{%- endmacro %}
+
+
+{#- The table of source loyalty_raw (models/staging/raw/_raw__sources.yml, where
+    the vars name its database, schema and identifier). -#}
+{% macro raw_table_input(table, spec, view) -%}
+    {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', 'loyalty_raw')
+        | selectattr('name', 'equalto', table) | first -%}
+    {%- set relation = api.Relation.create(
+        database=node['database'] or none, schema=node['schema'], identifier=node['identifier']
+    ) -%}
+    {%- if relation.schema | lower == view.schema | lower
+        and relation.identifier | lower == view.identifier | lower -%}
+        {{ raw_data_error(
+            "table " ~ relation ~ " for table '" ~ table ~ "' is where the project puts its "
+            ~ "view of it; set loyalty_raw_views_schema to another schema than "
+            ~ "loyalty_raw_schema"
+        ) }}
+    {%- endif -%}
+    {%- set columns = adapter.get_columns_in_relation(relation) -%}
+    {%- if not columns and spec.required -%}
+        {{ raw_data_error(
+            "required table " ~ relation ~ " for table '" ~ table ~ "' not found; check "
+            ~ "the vars loyalty_raw_database, loyalty_raw_schema and loyalty_raw_"
+            ~ table ~ "_identifier"
+        ) }}
+    {%- elif not columns -%}
+        {{ return({'kind': 'none', 'name': 'no table ' ~ relation}) }}
+    {%- endif -%}
+    {{ return({'kind': 'table', 'name': relation | string, 'relation': relation}) }}
+{%- endmacro %}
+
+
+{#- The files named <table>.parquet or <table>.csv in raw_dir, sorted. -#}
+{% macro raw_list_files(raw_dir, table) -%}
+    {{ return(adapter.dispatch('raw_list_files', 'loyalty_warehouse')(raw_dir, table)) }}
+{%- endmacro %}
+
+{% macro default__raw_list_files(raw_dir, table) -%}
+    {{ return(run_query(
+        "select file from glob(" ~ sql_string(raw_dir ~ "/" ~ table ~ ".parquet") ~ ") "
+        ~ "union all select file from glob(" ~ sql_string(raw_dir ~ "/" ~ table ~ ".csv") ~ ") "
+        ~ "order by file"
+    ).columns[0].values() | list) }}
+{%- endmacro %}
+
+{#- Spark's binaryFile source lists a folder on any path Spark reads (the files'
+    content is not read). -#}
+{% macro spark__raw_list_files(raw_dir, table) -%}
+    {{ return(run_query(
+        "select path from binaryFile.`" ~ raw_dir ~ "` "
+        ~ "where path rlike '/" ~ table ~ "[.](parquet|csv)$' order by path"
+    ).columns[0].values() | list) }}
+{%- endmacro %}

@@ -1,0 +1,105 @@
+{#- The inputs that type their own values and cannot be malformed: a table of the
+    warehouse, a parquet file. -#}
+
+{#- A table of the warehouse, read as it is: its rows are numbered by their id,
+    then by their whole record, so a row keeps its position whatever order the
+    engine scans the table in. -#}
+{% macro raw_table_select(relation, table, spec) -%}
+    {%- set types = {} -%}
+    {%- for column in adapter.get_columns_in_relation(relation) -%}
+        {%- do types.update({column.name: column.dtype | lower}) -%}
+    {%- endfor -%}
+    {%- set matched = match_raw_columns('table ' ~ relation, table, spec, types.keys() | list) -%}
+    {{ return({'select': raw_typed_select(relation, none, matched, types, spec), 'note': 'table'}) }}
+{%- endmacro %}
+
+
+{% macro raw_parquet_select(file, table, spec) -%}
+    {%- set reader = raw_parquet_reader(file, table) -%}
+    {%- set matched = match_raw_columns(file, table, spec, reader.types.keys() | list) -%}
+    {%- set body = raw_typed_select(reader['from'], reader.row_number, matched, reader.types, spec) -%}
+    {{ return({'select': body, 'note': 'parquet'}) }}
+{%- endmacro %}
+
+
+{#- A parquet file's reader: {from: what to select from, row_number: a row's
+    1-based position in the file, types: {column: type, lower case}}. -#}
+{% macro raw_parquet_reader(file, table) -%}
+    {{ return(adapter.dispatch('raw_parquet_reader', 'loyalty_warehouse')(file, table)) }}
+{%- endmacro %}
+
+{% macro default__raw_parquet_reader(file, table) -%}
+    {%- set reader = "read_parquet(" ~ sql_string(file) ~ ", file_row_number = true)" -%}
+    {%- set types = {} -%}
+    {%- for row in run_query("describe select * from " ~ reader).rows
+        if row[0] != 'file_row_number' -%}
+        {%- do types.update({row[0]: row[1] | lower}) -%}
+    {%- endfor -%}
+    {{ return({'from': reader, 'row_number': 'file_row_number + 1', 'types': types}) }}
+{%- endmacro %}
+
+{% macro spark__raw_parquet_reader(file, table) -%}
+    {%- set relation = spark_raw_file_table(table, 'parquet', file) -%}
+    {%- set types = {} -%}
+    {%- for column in adapter.get_columns_in_relation(relation) -%}
+        {%- do types.update({column.name: column.dtype | lower}) -%}
+    {%- endfor -%}
+    {{ return({'from': relation, 'row_number': '_metadata.row_index + 1', 'types': types}) }}
+{%- endmacro %}
+
+
+{#- On Spark, a table of the raw views schema over a file (raw.<table>__file), read
+    by a Spark source with options, which a view cannot take. -#}
+{% macro spark_raw_file_table(table, using, file, options={}, columns=none) -%}
+    {%- set relation = api.Relation.create(
+        schema=var('loyalty_raw_views_schema', 'raw'), identifier=table ~ '__file'
+    ) -%}
+    {%- do run_query('drop table if exists ' ~ relation) -%}
+    {%- set option_list = ["path " ~ sql_string(file)] -%}
+    {%- for key, value in options.items() -%}
+        {%- do option_list.append(key ~ " " ~ sql_string(value)) -%}
+    {%- endfor -%}
+    {%- do run_query(
+        "create table " ~ relation
+        ~ (" (" ~ columns | join(", ") ~ ")" if columns else "")
+        ~ " using " ~ using ~ " options (" ~ option_list | join(", ") ~ ")"
+    ) -%}
+    {{ return(relation) }}
+{%- endmacro %}
+
+
+{#- The view's select over rows that are never malformed (a table of the
+    warehouse, a parquet file): `from` a relation or reader, `row_number` the
+    expression of a row's position, or none to number rows by their id, then by
+    their whole record (a table has no order of its own). -#}
+{% macro raw_typed_select(from, row_number, matched, types, spec) -%}
+    {%- set present = types.keys() | list -%}
+    {%- set quoted = [] -%}
+    {%- for name in present -%}{%- do quoted.append(raw_identifier(name)) -%}{%- endfor -%}
+    {%- set id_column = spec.required_columns[0] -%}
+    with input_rows as (
+        select
+            {{ row_number if row_number else 'cast(null as bigint)' }} as source_row_number,
+            cast(null as bigint) as source_line_number,
+            {{ raw_contract_columns(spec, matched, types) }}
+            false as is_malformed_row,
+            {{ raw_json_object(present, quoted) }} as raw_record
+        from {{ from }}
+    )
+
+    {% if row_number -%}
+    select * from input_rows
+    {%- else -%}
+    select
+        row_number() over (
+            order by cast({{ id_column }} as {{ dbt.type_string() }}), raw_record
+        ) as source_row_number,
+        source_line_number,
+        {%- for column in spec.required_columns + spec.optional_columns %}
+        {{ column }},
+        {%- endfor %}
+        is_malformed_row,
+        raw_record
+    from input_rows
+    {%- endif %}
+{%- endmacro %}

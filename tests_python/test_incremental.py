@@ -6,8 +6,8 @@ by customer id), at a month's end or mid-month, with late rows."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from datetime import date, timedelta
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -146,24 +146,24 @@ def test_rows_updated_in_place_in_an_earlier_month_are_picked_up(tmp_path):
     responses = tmp_path / "day_n1" / "survey_responses.parquet"
     with duckdb.connect() as con:
 
-        def first_id(table, path, key, where):
+        def first_id(path, key, where, timestamp, month):
             return con.execute(
-                f"select {key} from read_parquet('{path}') where {where} order by {key} limit 1"
+                f"select {key} from read_parquet('{path}') where {where}"
+                f" and strftime({timestamp}, '%Y-%m') = '{month}' order by {key} limit 1"
             ).fetchone()[0]
 
-        refunded = first_id("orders", orders, "order_id",
-                            "status = 'completed' and strftime(ordered_at, '%Y-%m') = '2024-03'")  # fmt: skip
-        completed = first_id("orders", orders, "order_id",
-                             "status != 'completed' and strftime(ordered_at, '%Y-%m') = '2024-06'")  # fmt: skip
-        rescored = first_id("responses", responses, "response_id",
-                            "score = 10 and strftime(responded_at, '%Y-%m') = '2024-05'")  # fmt: skip
-        for path, sql in [
-            (orders, f"""select * replace (case order_id when '{refunded}' then 'refunded'
+        refunded = first_id(orders, "order_id", "status = 'completed'", "ordered_at", "2024-03")
+        completed = first_id(orders, "order_id", "status != 'completed'", "ordered_at", "2024-06")
+        rescored = first_id(responses, "response_id", "score = 10", "responded_at", "2024-05")
+        changes = [
+            (orders, f"""replace (case order_id when '{refunded}' then 'refunded'
                          when '{completed}' then 'completed' else status end as status)"""),
-            (responses, f"""select * replace (case when response_id = '{rescored}' then 3
+            (responses, f"""replace (case when response_id = '{rescored}' then 3
                             else score end as score)"""),
-        ]:
-            con.execute(f"copy ({sql} from read_parquet('{path}')) to '{path}.new' (format parquet)")
+        ]  # fmt: skip
+        for path, replace in changes:
+            replaced = f"select * {replace} from read_parquet('{path}')"
+            con.execute(f"copy ({replaced}) to '{path}.new' (format parquet)")
             Path(f"{path}.new").replace(path)
 
     incremental = run_dbt(tmp_path / "day_n1", daily_db)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from datetime import date, datetime
@@ -228,3 +229,25 @@ def test_no_orders_at_all_builds_every_mart(tmp_path):
         capture_output=True, text=True,
     )  # fmt: skip
     assert validate.returncode == 0, validate.stdout + validate.stderr
+
+
+def test_an_unnamed_header_column_is_an_extra_column(tmp_path):
+    """Excel ends every line of a sheet with an empty last column with a comma: the
+    header's unnamed column is one more column to ignore, named by its position in
+    raw_record, and every row has as many fields as the header."""
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "minimal", raw)
+    lines = (raw / "customers.csv").read_text().splitlines()
+    (raw / "customers.csv").write_text("".join(f"{line},\r\n" for line in lines))
+    built = run_dbt(raw, tmp_path / "warehouse.duckdb", "--select", "+stg_raw__customers",
+                    "--exclude", "resource_type:test")  # fmt: skip
+    assert built.returncode == 0, built.output
+    assert built.query("select customer_id from staging.stg_raw__customers order by 1") == [
+        ("A",),
+        ("B",),
+        ("C",),
+    ]
+    assert built.query("select raw_record from raw.customers where customer_id = 'B'") == [
+        ('{"customer_id":"B","signed_up_at":"2024-01-02","column_3":""}',)
+    ]
+    assert built.query("select count(*) from raw.customers where is_malformed_row") == [(0,)]

@@ -30,25 +30,27 @@
     {%- set relation = api.Relation.create(
         database=node['database'] or none, schema=node['schema'], identifier=node['identifier']
     ) -%}
+    {%- set display = [relation.database, relation.schema, relation.identifier]
+        | reject('none') | join('.') -%}
     {%- if relation.schema | lower == view.schema | lower
         and relation.identifier | lower == view.identifier | lower -%}
         {{ raw_data_error(
-            "table " ~ relation ~ " for table '" ~ table ~ "' is where the project puts its "
+            "table " ~ display ~ " for table '" ~ table ~ "' is where the project puts its "
             ~ "view of it; set loyalty_raw_views_schema to another schema than "
             ~ "loyalty_raw_schema"
         ) }}
     {%- endif -%}
-    {%- set columns = adapter.get_columns_in_relation(relation) -%}
+    {%- set columns = raw_relation_columns(relation) -%}
     {%- if not columns and spec.required -%}
         {{ raw_data_error(
-            "required table " ~ relation ~ " for table '" ~ table ~ "' not found; check "
+            "required table " ~ display ~ " for table '" ~ table ~ "' not found; check "
             ~ "the vars loyalty_raw_database, loyalty_raw_schema and loyalty_raw_"
             ~ table ~ "_identifier"
         ) }}
     {%- elif not columns -%}
-        {{ return({'kind': 'none', 'name': 'no table ' ~ relation}) }}
+        {{ return({'kind': 'none', 'name': 'no table ' ~ display}) }}
     {%- endif -%}
-    {{ return({'kind': 'table', 'name': relation | string, 'relation': relation}) }}
+    {{ return({'kind': 'table', 'name': display, 'relation': relation}) }}
 {%- endmacro %}
 
 
@@ -72,4 +74,34 @@
         "select path from binaryFile.`" ~ raw_dir ~ "` "
         ~ "where path rlike '/" ~ table ~ "[.](parquet|csv)$' order by path"
     ).columns[0].values() | list) }}
+{%- endmacro %}
+
+
+{#- {column: its type, lower case} of a relation, in their order; empty when it does
+    not exist. On DuckDB read with run_query, which opens no transaction: dbt rolls
+    back the one adapter.get_columns_in_relation opens at the hook's end, and the
+    views made in it with it. -#}
+{% macro raw_relation_columns(relation) -%}
+    {{ return(adapter.dispatch('raw_relation_columns', 'loyalty_warehouse')(relation)) }}
+{%- endmacro %}
+
+{% macro default__raw_relation_columns(relation) -%}
+    {%- set found = run_query(
+        "select column_name, lower(data_type) from information_schema.columns"
+        ~ " where table_catalog = " ~ sql_string(relation.database or target.database)
+        ~ " and table_schema = " ~ sql_string(relation.schema)
+        ~ " and table_name = " ~ sql_string(relation.identifier)
+        ~ " order by ordinal_position"
+    ) -%}
+    {%- set columns = {} -%}
+    {%- for row in found.rows -%}{%- do columns.update({row[0]: row[1]}) -%}{%- endfor -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
+{% macro spark__raw_relation_columns(relation) -%}
+    {%- set columns = {} -%}
+    {%- for column in adapter.get_columns_in_relation(relation) -%}
+        {%- do columns.update({column.name: column.dtype | lower}) -%}
+    {%- endfor -%}
+    {{ return(columns) }}
 {%- endmacro %}

@@ -5,12 +5,11 @@
     then by their whole record, so a row keeps its position whatever order the
     engine scans the table in. -#}
 {% macro raw_table_select(relation, table, spec) -%}
-    {%- set types = {} -%}
-    {%- for column in adapter.get_columns_in_relation(relation) -%}
-        {%- do types.update({column.name: column.dtype | lower}) -%}
-    {%- endfor -%}
-    {%- set matched = match_raw_columns('table ' ~ relation, table, spec, types.keys() | list) -%}
-    {{ return({'select': raw_typed_select(relation, none, matched, types, spec), 'note': 'table'}) }}
+    {%- set types = raw_relation_columns(relation) -%}
+    {%- set name = [relation.database, relation.schema, relation.identifier] | reject('none') | join('.') -%}
+    {%- set matched = match_raw_columns('table ' ~ name, table, spec, types.keys() | list) -%}
+    {%- set body = raw_typed_select(relation, none, matched, types, spec) -%}
+    {{ return({'select': body, 'note': 'a table of the warehouse'}) }}
 {%- endmacro %}
 
 
@@ -40,10 +39,7 @@
 
 {% macro spark__raw_parquet_reader(file, table) -%}
     {%- set relation = spark_raw_file_table(table, 'parquet', file) -%}
-    {%- set types = {} -%}
-    {%- for column in adapter.get_columns_in_relation(relation) -%}
-        {%- do types.update({column.name: column.dtype | lower}) -%}
-    {%- endfor -%}
+    {%- set types = raw_relation_columns(relation) -%}
     {{ return({'from': relation, 'row_number': '_metadata.row_index + 1', 'types': types}) }}
 {%- endmacro %}
 

@@ -9,8 +9,11 @@
 
 {#- an order staged again with another status, amount, date or customer re-derives
     its month on -#}
-{%- set order_columns = ['order_id', 'customer_id', 'status', 'revenue', 'cost', 'ordered_at'] -%}
-{%- set window_start = incremental_window_start('ordered_date', days_after_as_of=1, compare={
+{%- set order_columns = [
+    'order_id', 'customer_id', 'status', 'revenue', 'cost', 'ordered_at'
+] -%}
+{%- set window_start = incremental_window_start(
+    'ordered_date', days_after_as_of=1, compare={
     'columns': order_columns,
     'upstream': 'select ' ~ order_columns | join(', ') ~ ', cast('
         ~ dbt.date_trunc('month', 'ordered_date') ~ ' as date) as month_start_date from '

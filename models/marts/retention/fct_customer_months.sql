@@ -31,7 +31,9 @@
 } -%}
 {#- a customer's month of purchases that fct_orders holds otherwise than this table
     (an order refunded, or moved, since) re-derives that month on -#}
-{%- set purchase_columns = ['customer_id', 'purchases', 'revenue', 'margin', 'last_purchase_date'] -%}
+{%- set purchase_columns = [
+    'customer_id', 'purchases', 'revenue', 'margin', 'last_purchase_date'
+] -%}
 {%- set window_start = incremental_window_start('month_end_date', rules=rules, compare={
     'columns': purchase_columns,
     'upstream': 'select customer_id, month_start_date, cast(count(*) as bigint) as purchases, '

@@ -2,8 +2,10 @@
     Incremental by month (macro incremental_window_start): the answers dated from the
     window start on, or from the earliest month whose staged answers changed. -#}
 
-{%- set response_columns = ['response_id', 'customer_id', 'survey_type', 'comment', 'score',
-    'is_anonymous', 'responded_at'] -%}
+{%- set response_columns = [
+    'response_id', 'customer_id', 'survey_type', 'comment', 'score', 'is_anonymous',
+    'responded_at'
+] -%}
 {%- set window_start = incremental_window_start('responded_date', compare={
     'columns': response_columns,
     'upstream': 'select ' ~ response_columns | join(', ') ~ ', cast('

@@ -1,0 +1,253 @@
+"""Raw data that already lives in the warehouse, and the project as a package.
+
+One data set (the generator's, 400 customers) is written twice: as CSV files in the
+contract's names, and as DuckDB tables the way a loader leaves them: integer ids,
+timestamps with a time zone, revenue as double and cost as text, an extra column, the
+customers' sign-up column named `created_at` (mapped by loyalty_raw_column_map) and
+the orders table named `order_lines` (loyalty_raw_orders_identifier). A build reading
+the tables from another DuckDB file attached read-only, and a root project of one's
+own that installs this one as a local package and reads them from a schema of its
+own warehouse, give every mart of the build from the files (docs/raw-data.md#tables).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from conftest import DBT, FIXTURES, ROOT, DbtResult, run_dbt
+from loyalty_warehouse import generate as g
+from loyalty_warehouse.bench import compare_marts
+
+pytestmark = pytest.mark.dbt
+
+TABLES_ONLY = ("--resource-type", "model", "--resource-type", "seed")
+TABLE_VARS = {
+    "loyalty_raw_database": "shop_db",
+    "loyalty_raw_schema": "shop",
+    "loyalty_raw_orders_identifier": "order_lines",
+    "loyalty_raw_column_map": {"customers": {"created_at": "signed_up_at"}},
+}
+
+# each raw table as a loader would type it, from the generator's parquet files;
+# {id} turns a generated id (C000042) into an integer (42)
+INTEGER_ID = "cast(substr({0}, 2) as bigint)"
+TYPED = {
+    "customers": f"""
+        select {INTEGER_ID.format("customer_id")} as customer_id,
+               cast(signed_up_at as timestamptz) as created_at, email, country_code,
+               acquisition_channel,
+               {INTEGER_ID.format("referred_by_customer_id")} as referred_by_customer_id,
+               'gold' as loyalty_tier""",
+    "orders": f"""
+        select {INTEGER_ID.format("order_id")} as order_id,
+               {INTEGER_ID.format("customer_id")} as customer_id,
+               cast(ordered_at as timestamptz) as ordered_at, status,
+               cast(revenue as double) as revenue, cast(cost as varchar) as cost""",
+    "survey_responses": f"""
+        select {INTEGER_ID.format("response_id")} as response_id,
+               {INTEGER_ID.format("customer_id")} as customer_id, survey_type,
+               cast(score as integer) as score, responded_at, comment""",
+    "referral_offers": f"""
+        select {INTEGER_ID.format("offer_id")} as offer_id,
+               {INTEGER_ID.format("customer_id")} as customer_id,
+               cast(offered_at as timestamptz) as offered_at,
+               cast(shared_at as timestamptz) as shared_at""",
+}
+TABLE_NAMES = {"orders": "order_lines"}
+
+
+def write_raw_tables(generated: Path, db_path: Path, files: Path) -> None:
+    """The typed tables in schema shop of db_path, and the same rows as CSV files
+    (in the contract's names, timestamps in UTC) in files."""
+    files.mkdir(parents=True)
+    with duckdb.connect(str(db_path)) as con:
+        con.execute("set TimeZone = 'UTC'; create schema shop")
+        for table, select in TYPED.items():
+            name = TABLE_NAMES.get(table, table)
+            con.execute(f"create table shop.{name} as {select} "
+                        f"from read_parquet('{generated / table}.parquet')")  # fmt: skip
+            # the files hold the same values, timestamps in UTC
+            csv_select = "select * rename (created_at as signed_up_at)" if table == "customers" \
+                else "select *"  # fmt: skip
+            con.execute(f"copy ({csv_select} from shop.{name}) to '{files / table}.csv' "
+                        "(header, timestampformat '%Y-%m-%d %H:%M:%S')")  # fmt: skip
+        # a different time zone in the loader's session changes no instant
+        con.execute("set TimeZone = 'Asia/Tokyo'")
+
+
+def profile_with(tmp: Path, attach: Path | None) -> Path:
+    """The project's profile, the shop's DuckDB file attached read-only as shop_db."""
+    profiles = yaml.safe_load((ROOT / "profiles.yml").read_text())
+    dev = profiles["loyalty_warehouse"]["outputs"]["dev"]
+    if attach:
+        dev["attach"] = [{"path": str(attach), "alias": "shop_db", "read_only": True}]
+    folder = tmp / "profile"
+    folder.mkdir(exist_ok=True)
+    (folder / "profiles.yml").write_text(yaml.safe_dump(profiles))
+    return folder
+
+
+def dbt(project: Path, db_path: Path, profiles: Path, *args: str, env: dict | None = None):
+    env = {
+        **os.environ,
+        "LOYALTY_DB_PATH": str(db_path),
+        "DBT_PROFILES_DIR": str(profiles),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_USE_COLORS": "false",
+        "DBT_PARTIAL_PARSE": "false",
+        "DBT_TARGET_PATH": str(db_path.parent / "target"),
+        "DBT_LOG_PATH": str(db_path.parent / "logs"),
+        "LOYALTY_RAW_DIR": str(db_path.parent / "no-files"),
+        **(env or {}),
+    }
+    proc = subprocess.run([DBT, *args, "--project-dir", str(project)], env=env,
+                          capture_output=True, text=True, cwd=db_path.parent)  # fmt: skip
+    return DbtResult(proc.returncode, proc.stdout + proc.stderr, db_path)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    """{generated, files, shop (the tables' own DuckDB file), files_build}."""
+    tmp = tmp_path_factory.mktemp("warehouse-tables")
+    g.write_raw(g.GeneratorConfig(customers=400, seed=41), tmp / "generated")
+    shop = tmp / "shop" / "loader.duckdb"
+    shop.parent.mkdir()
+    write_raw_tables(tmp / "generated", shop, tmp / "files")
+    files_build = run_dbt(tmp / "files", tmp / "files-build" / "warehouse.duckdb", *TABLES_ONLY)
+    assert files_build.returncode == 0, files_build.output
+    return {"tmp": tmp, "files": tmp / "files", "shop": shop, "files_build": files_build}
+
+
+def assert_marts_equal(first: Path, second: Path, project_name: str | None = None) -> None:
+    differences = compare_marts(first, second)
+    assert len(differences) >= 19
+    if project_name:  # build_info names the root project that built the marts
+        assert differences.pop("build_info") == (1, 2)
+        with duckdb.connect(str(second), read_only=True) as con:
+            assert con.sql("select project_name from marts.build_info").fetchall() == [
+                (project_name,)
+            ]
+    assert {mart: diff for mart, (_, diff) in differences.items() if diff} == {}
+    assert differences["fct_orders"][0] > 1_000  # and compared something
+
+
+def test_tables_of_an_attached_file_build_the_marts_of_the_same_files(data, tmp_path):
+    shop_checksum = hashlib.sha256(data["shop"].read_bytes()).hexdigest()
+    profiles = profile_with(tmp_path, data["shop"])
+    db_path = tmp_path / "tables" / "warehouse.duckdb"
+    db_path.parent.mkdir()
+    vars_ = json.dumps(TABLE_VARS)
+    built = dbt(ROOT, db_path, profiles, "build", "--exclude", "resource_type:unit_test",
+                "--vars", vars_)  # fmt: skip
+    assert built.returncode == 0, built.output
+    # every table read from the shop's file, the files folder not at all
+    for table in TYPED:
+        name = TABLE_NAMES.get(table, table)
+        line = f"raw.{table}: shop_db.shop.{name}, a table of the warehouse"
+        assert line in built.output, built.output
+    assert_marts_equal(data["files_build"].db_path, db_path)
+    # nothing quarantined, as from the files: the typed values were read as they are
+    assert built.query("select count(*) from quarantine.quarantined_rows") == [(0,)]
+    assert hashlib.sha256(data["shop"].read_bytes()).hexdigest() == shop_checksum
+
+    # the source tables are declared: dbt source freshness reads their loaded_at_field
+    fresh = dbt(ROOT, db_path, profiles, "source", "freshness", "--select",
+                "source:loyalty_raw.orders", "--vars", vars_)  # fmt: skip
+    assert "loyalty_raw.orders" in fresh.output, fresh.output
+    assert "Runtime Error" not in fresh.output and "ERROR STALE" not in fresh.output
+
+
+@pytest.mark.parametrize(
+    ("changed_vars", "message"),
+    [
+        pytest.param(
+            {"loyalty_raw_orders_identifier": "orders"},
+            "required table shop_db.shop.orders for table 'orders' not found; check the "
+            "vars loyalty_raw_database, loyalty_raw_schema and loyalty_raw_orders_identifier",
+            id="missing-table",
+        ),
+        pytest.param(
+            {"loyalty_raw_column_map": {}},
+            "table shop_db.shop.customers (table 'customers') has no required column "
+            "'signed_up_at'; it has: customer_id, created_at,",
+            id="missing-column",
+        ),
+        pytest.param(
+            {"loyalty_raw_column_map": {"customers": {"created_at": "signed_up_at",
+                                                      "loyalty_tier": "signed_up_at"}}},
+            "has two columns for 'signed_up_at': 'created_at' and 'loyalty_tier'",
+            id="two-columns-for-one",
+        ),
+    ],
+)  # fmt: skip
+def test_a_missing_table_or_column_stops_the_build_in_one_line(data, tmp_path, changed_vars,
+                                                              message):  # fmt: skip
+    profiles = profile_with(tmp_path, data["shop"])
+    db_path = tmp_path / "warehouse.duckdb"
+    stopped = dbt(ROOT, db_path, profiles, "build", "--select", "build_info",
+                  "--vars", json.dumps({**TABLE_VARS, **changed_vars}))  # fmt: skip
+    assert stopped.returncode != 0
+    lines = [line for line in stopped.output.splitlines() if message in line]
+    assert len(lines) >= 1, stopped.output
+
+
+def test_a_root_project_of_ones_own_builds_it_as_a_local_package(data, tmp_path):
+    project = tmp_path / "acme"
+    shutil.copytree(FIXTURES / "own_project", project)
+    (project / "packages.yml").write_text(f"packages:\n  - local: {ROOT}\n")
+    db_path = tmp_path / "acme.duckdb"
+    # the raw tables in a schema of the root project's own warehouse
+    with duckdb.connect(str(db_path)) as con:
+        con.execute(f"attach '{data['shop']}' as shop_db (read_only)")
+        con.execute("create schema shop")
+        for (name,) in con.sql("select table_name from information_schema.tables"
+                               " where table_catalog = 'shop_db'").fetchall():  # fmt: skip
+            con.execute(f"create table shop.{name} as select * from shop_db.shop.{name}")
+    env = {"ACME_DB_PATH": str(db_path)}
+
+    deps = dbt(project, db_path, project, "deps", env=env)
+    assert deps.returncode == 0, deps.output
+    built = dbt(project, db_path, project, "build", "--exclude", "resource_type:unit_test",
+                env=env)  # fmt: skip
+    assert built.returncode == 0, built.output
+    assert_marts_equal(data["files_build"].db_path, db_path, project_name="acme_analytics")
+    # the root project's own model, on the package's marts
+    by_country = built.query(
+        "select sum(customers), sum(loyal_customers) from reporting.loyal_customers_by_country"
+    )
+    assert by_country == built.query(
+        "select count(*), count(*) filter (where loyalty_stage = 'loyal') from marts.dim_customers"
+    )
+    assert by_country[0][0] > 0
+
+
+def test_a_git_url_installs_the_same_package(tmp_path):
+    """packages.yml with a git URL (this repository's own, file://) resolves the same
+    models as the local path."""
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout.strip()  # fmt: skip
+    models = {}
+    for kind, line in [("local", f"local: {ROOT}"),
+                       ("git", f"git: file://{ROOT}\n    revision: {commit}")]:  # fmt: skip
+        project = tmp_path / kind
+        shutil.copytree(FIXTURES / "own_project", project)
+        (project / "packages.yml").write_text(f"packages:\n  - {line}\n")
+        db_path = project / "acme.duckdb"
+        env = {"ACME_DB_PATH": str(db_path)}
+        deps = dbt(project, db_path, project, "deps", env=env)
+        assert deps.returncode == 0, deps.output
+        listed = dbt(project, db_path, project, "ls", "--resource-type", "model", "--quiet",
+                     env=env)  # fmt: skip
+        assert listed.returncode == 0, listed.output
+        models[kind] = sorted(listed.output.split())
+    assert len(models["local"]) > 40
+    assert models["git"] == models["local"]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,7 +22,7 @@ import duckdb
 import pytest
 import yaml
 
-from conftest import DBT, FIXTURES, ROOT, DbtResult, run_dbt
+from conftest import DBT, FIXTURES, ROOT, DbtResult, _dbt_env, run_dbt
 from loyalty_warehouse import generate as g
 from loyalty_warehouse.bench import compare_marts
 
@@ -98,15 +97,10 @@ def profile_with(tmp: Path, attach: Path | None) -> Path:
 
 def dbt(project: Path, db_path: Path, profiles: Path, *args: str, env: dict | None = None):
     env = {
-        **os.environ,
+        **_dbt_env(db_path.parent / "no-files", db_path),
         "LOYALTY_DB_PATH": str(db_path),
         "DBT_PROFILES_DIR": str(profiles),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DBT_USE_COLORS": "false",
         "DBT_PARTIAL_PARSE": "false",
-        "DBT_TARGET_PATH": str(db_path.parent / "target"),
-        "DBT_LOG_PATH": str(db_path.parent / "logs"),
-        "LOYALTY_RAW_DIR": str(db_path.parent / "no-files"),
         **(env or {}),
     }
     proc = subprocess.run([DBT, *args, "--project-dir", str(project)], env=env,

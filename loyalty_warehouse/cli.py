@@ -123,14 +123,20 @@ def _lock_holder(db: Path) -> str | None:
     return None
 
 
-def _target(args: list[str]) -> str | None:
-    """The --target (or -t) dbt is given among the arguments, if any."""
-    for i, arg in enumerate(args):
-        if arg in ("--target", "-t") and i + 1 < len(args):
-            return args[i + 1]
-        if arg.startswith("--target="):
-            return arg.split("=", 1)[1]
-    return None
+def _spark_session_target(args: list[str]) -> bool:
+    """Whether dbt, given these arguments, builds on a Spark session target (of this
+    project's profile or of a root project's). A profile that cannot be read is
+    dbt's to report."""
+    import jinja2
+    import yaml
+
+    from loyalty_warehouse import spark_session
+
+    try:
+        _, output = spark_session.profile_output(spark_session.DbtArgs.parse(args))
+    except (OSError, KeyError, ValueError, TypeError, yaml.YAMLError, jinja2.TemplateError):
+        return False
+    return spark_session.is_session_target(output)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -168,13 +174,12 @@ def build(
     from loyalty_warehouse import publish as publishing
 
     os.environ.setdefault("LOYALTY_PROJECT_COMMIT", publishing.project_commit(Path.cwd()))
-    target = _target(ctx.args)
-    if target and target.startswith("spark"):
+    if _spark_session_target(ctx.args):
         from dbt.cli.main import dbtRunner
 
-        from loyalty_warehouse.spark_session import start
+        from loyalty_warehouse.spark_session import DbtArgs, start
 
-        start(target)
+        start(DbtArgs.parse(ctx.args))
         result = dbtRunner().invoke(["build", *ctx.args])
         raise typer.Exit(0 if result.success else 1)
 
@@ -383,6 +388,9 @@ def compare_engines(
         Path("warehouse.duckdb"), envvar="LOYALTY_DB_PATH", help="DuckDB warehouse."
     ),
     target: str = typer.Option("spark", help="The Spark session target of profiles.yml."),
+    project_dir: Path = typer.Option(
+        Path("."), help="The dbt project whose profile has the target (a root project's)."
+    ),
 ) -> None:
     """Compare the Spark build with a DuckDB build of the same raw data.
 
@@ -391,12 +399,12 @@ def compare_engines(
     (floating-point numbers within 1e-9 relative, 1e-6 in the CLV tables). One line per
     table; exits 1 if any differs."""
     from loyalty_warehouse.engines import compare, report, spark_tables
-    from loyalty_warehouse.spark_session import start
+    from loyalty_warehouse.spark_session import DbtArgs, start
 
     if not db.exists():
         console.print(f"[red]No warehouse at {db}: build it with dbt first.")
         raise typer.Exit(2)
-    results = compare(db, spark_tables(start(target)))
+    results = compare(db, spark_tables(start(DbtArgs(target=target, project_dir=project_dir))))
     typer.echo(report(results))
     different = [r for r in results if not r.equal]
     console.print(f"{len(results) - len(different)} tables equal, {len(different)} different")

@@ -40,6 +40,12 @@ def _numbers(table: pa.Table, name: str) -> np.ndarray:
     return table.column(name).to_numpy(zero_copy_only=False).astype(float)
 
 
+def _in_value_order(*columns: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The rows of the columns sorted by their values, the first column first."""
+    order = np.lexsort(columns[::-1])
+    return tuple(column[order] for column in columns)
+
+
 def _first(table: pa.Table, name: str):
     return table.column(name)[0].as_py() if table.num_rows else None
 
@@ -65,13 +71,17 @@ def model_params(summary: pa.Table) -> pa.Table:
     unit = _first(summary, "time_unit_days")
     x, t_x, T, m_x = (_numbers(summary, c) for c in ("x", "t_x", "T", "m_x"))
 
+    # the optimiser sums the customers' terms in the order it is given them: in the
+    # order of their values, the fit is the same whatever order the engine scanned
+    # the rows in (DuckDB's threads, Spark's partitions, a table or a file)
     (x3, t_x3, T3), w = clv.compress(x, t_x, T)
+    x3, t_x3, T3, w = _in_value_order(x3, t_x3, T3, w)
     bg = clv.fit_bg_nbd(x3, t_x3, T3, w)
     bg_se = clv.standard_errors(bg, x=x3, t_x=t_x3, T=T3, weights=w) if bg.converged else {}
 
     repeat = (x > 0) & (m_x > 0)  # NaN spend compares false
     # no compression: spend is continuous, few buyers share (x, m_x)
-    gx, gm = x[repeat], m_x[repeat]
+    gx, gm = _in_value_order(x[repeat], m_x[repeat])
     gg = clv.fit_gamma_gamma(gx, gm)
     if gg.converged and gg.params.q <= 1:
         gg = clv.FitResult(gg.params, gg.log_likelihood, gg.n_customers, False,

@@ -6,47 +6,111 @@ exists. `loyalty build --target spark` starts that session first, with the same
 parameters read from the same profile, registers the CLV table functions in it
 (loyalty_warehouse.spark_functions) and then runs dbt in this process, where dbt-spark
 finds the session ready.
+
+The profile is found as dbt finds it, so a root project that installs this one as a
+package (docs/package.md) works the same: the profile named by `--profile` or by the
+`profile:` of the project's dbt_project.yml (`--project-dir`, else the working
+directory), in the profiles.yml of `--profiles-dir`, DBT_PROFILES_DIR, the working
+directory or ~/.dbt, in that order; the target named by `--target`, else the
+profile's own.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 
-def profile_parameters(target: str, profiles_dir: Path | None = None) -> dict[str, str]:
-    """The server_side_parameters of a target of this project's profile, with their
-    `env_var(...)` calls rendered as dbt renders them."""
+@dataclass(frozen=True)
+class DbtArgs:
+    """What dbt's command line says about where its profile is."""
+
+    target: str | None = None
+    profile: str | None = None
+    project_dir: Path | None = None
+    profiles_dir: Path | None = None
+
+    @classmethod
+    def parse(cls, args: list[str]) -> DbtArgs:
+        def value(*names: str) -> str | None:
+            for i, arg in enumerate(args):
+                if arg in names and i + 1 < len(args):
+                    return args[i + 1]
+                for name in names:
+                    if arg.startswith(name + "="):
+                        return arg.split("=", 1)[1]
+            return None
+
+        project_dir, profiles_dir = value("--project-dir"), value("--profiles-dir")
+        return cls(
+            target=value("--target", "-t"),
+            profile=value("--profile"),
+            project_dir=Path(project_dir) if project_dir else None,
+            profiles_dir=Path(profiles_dir) if profiles_dir else None,
+        )
+
+
+def _env_var(name: str, default: str | None = None) -> str:
+    if name in os.environ:
+        return os.environ[name]
+    if default is None:
+        raise KeyError(f"env var {name} is not set")
+    return default
+
+
+def _render(value) -> str:
     import jinja2
 
-    folder = profiles_dir or Path(os.environ.get("DBT_PROFILES_DIR", "."))
-    profiles = yaml.safe_load((folder / "profiles.yml").read_text())
-    outputs = profiles["loyalty_warehouse"]["outputs"]
+    return jinja2.Environment().from_string(str(value)).render(env_var=_env_var)
+
+
+def profile_output(args: DbtArgs) -> tuple[str, dict]:
+    """(target name, its output) of the profile dbt would read with these arguments."""
+    project_dir = args.project_dir or Path(os.environ.get("DBT_PROJECT_DIR", "."))
+    profile = args.profile
+    if profile is None:
+        project = yaml.safe_load((project_dir / "dbt_project.yml").read_text())
+        profile = project["profile"]
+    folders = [args.profiles_dir, os.environ.get("DBT_PROFILES_DIR"), Path.cwd(),
+               Path.home() / ".dbt"]  # fmt: skip
+    files = [Path(f) / "profiles.yml" for f in folders if f]
+    found = next((f for f in files if f.exists()), None)
+    if found is None:
+        raise FileNotFoundError(f"no profiles.yml in {', '.join(str(f.parent) for f in files)}")
+    profiles = yaml.safe_load(found.read_text())
+    if profile not in profiles:
+        raise KeyError(f"{found} has no profile {profile!r}")
+    target = args.target or _render(profiles[profile].get("target", "default"))
+    outputs = profiles[profile]["outputs"]
     if target not in outputs:
-        raise KeyError(f"profiles.yml has no target {target!r}; it has {', '.join(outputs)}")
-    output = outputs[target]
-    if output.get("type") != "spark" or output.get("method") != "session":
-        raise ValueError(f"target {target!r} is not a Spark session target")
+        raise KeyError(f"profile {profile!r} has no target {target!r}; it has {', '.join(outputs)}")
+    return target, outputs[target]
 
-    def env_var(name: str, default: str | None = None) -> str:
-        if name in os.environ:
-            return os.environ[name]
-        if default is None:
-            raise KeyError(f"env var {name} is not set")
-        return default
 
-    environment = jinja2.Environment()
+def is_session_target(output: dict) -> bool:
+    return output.get("type") == "spark" and output.get("method") == "session"
+
+
+def session_parameters(output: dict) -> dict[str, str]:
+    """The server_side_parameters of a Spark session output, with their `env_var(...)`
+    calls rendered as dbt renders them."""
+    if not is_session_target(output):
+        raise ValueError("not a Spark session target (type: spark, method: session)")
     return {
-        key: environment.from_string(str(value)).render(env_var=env_var)
-        for key, value in (output.get("server_side_parameters") or {}).items()
+        key: _render(value) for key, value in (output.get("server_side_parameters") or {}).items()
     }
 
 
-def start(target: str = "spark", profiles_dir: Path | None = None):
+def start(args: DbtArgs | str = "spark"):
     """Start (or find) the Spark session of a target and register the CLV functions."""
+    if isinstance(args, str):
+        args = DbtArgs(target=args)
+    _, output = profile_output(args)
+    parameters = session_parameters(output)
     # the Python workers of the table functions run this interpreter, with its packages
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     # a session on this machine: no network interface needed
@@ -56,7 +120,7 @@ def start(target: str = "spark", profiles_dir: Path | None = None):
     from loyalty_warehouse import spark_functions
 
     builder = SparkSession.builder.enableHiveSupport()
-    for key, value in profile_parameters(target, profiles_dir).items():
+    for key, value in parameters.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     # dbt-spark asks for the session on every connection: keep Spark's notes on

@@ -192,6 +192,27 @@ def test_gamma_gamma_recovers_simulated_spend():
     assert population < spend[0] < spend[1] < 200
 
 
+def test_the_fitted_parameters_do_not_depend_on_the_order_of_the_customers(cdnow):
+    """clv_model_params fits the customers in the order of their values: Spark's
+    partitions or DuckDB's threads handing the rows over in another order give the
+    same parameters to the last digit (the CDNOW summary, shuffled three times)."""
+    import pyarrow as pa
+
+    from loyalty_warehouse.clv_tables import model_params
+
+    n = cdnow["x"].size
+    summary = pa.table({
+        "x": cdnow["x"], "t_x": cdnow["t_x"], "T": cdnow["T"], "m_x": cdnow["zbar"],
+        "calibration_end": [None] * n, "time_unit_days": [7] * n,
+    })  # fmt: skip
+    fitted = model_params(summary).select(["model", "parameter", "value", "std_error"])
+    assert fitted.column("value").null_count == 0
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        shuffled = summary.take(rng.permutation(n))
+        assert model_params(shuffled).select(fitted.column_names).equals(fitted)
+
+
 def test_analytic_gradients_match_finite_differences(cdnow):
     args = (cdnow["x"], cdnow["t_x"], cdnow["T"], np.ones_like(cdnow["x"]))
     point = np.log([0.3, 4.0, 0.9, 2.0])

@@ -1,12 +1,14 @@
 """The same project on Apache Spark (dbt-spark, an in-process `local[*]` session).
 
-
 A CSV export with every quarantine reason is built on Spark, and every table of
 `marts` and `quarantine` equals the DuckDB build of the same raw data (`loyalty
 compare-engines`). Hand-made exports of two days (fixtures/empty_last_fields) are
 built in full and then one day incrementally (insert_overwrite of the window's
 months), compared after each day. DuckDB's own daily builds equal its full builds
-(test_incremental.py), so the one-day Spark build equals a full one.
+(test_incremental.py), so the one-day Spark build equals a full one. Raw tables in
+the metastore, typed as a loader leaves them, give the marts of the same rows as
+files. The dirty export's build runs every data and unit test on Spark; the others
+build models and seeds only, and compare.
 
 Run by `make test-spark` (Java 17+, requirements-spark.lock); `make test` runs it
 when Java is present. Under CI=true a missing Spark or Java fails, never skips.
@@ -15,6 +17,7 @@ when Java is present. Under CI=true a missing Spark or Java fails, never skips.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -23,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+import raw_tables
 from conftest import FIXTURES, ROOT, run_dbt
 from loyalty_warehouse import generate as g
 from loyalty_warehouse.bench import compare_marts
@@ -31,6 +35,7 @@ pytestmark = pytest.mark.spark
 
 LOYALTY = str(Path(sys.executable).with_name("loyalty"))
 MARTS_AND_QUARANTINE_TABLES = 23
+MODELS_ONLY = ("--resource-type", "model", "--resource-type", "seed")
 
 
 def _spark_missing() -> str | None:
@@ -95,7 +100,8 @@ def test_empty_last_fields_and_a_first_day_without_purchases(tmp_path):
     spark_dir = tmp_path / "spark"
     duck_daily = tmp_path / "daily" / "warehouse.duckdb"
     for day, months in (("day_1", 0), ("day_2", 2)):
-        built = spark_build(days / day, spark_dir, "build", "--target", "spark")
+        # models and seeds: the data and unit tests run on Spark in the dirty export's test
+        built = spark_build(days / day, spark_dir, "build", "--target", "spark", *MODELS_ONLY)
         assert built.returncode == 0, f"{day}\n{built.stdout[-6000:]}{built.stderr[-3000:]}"
         assert "ERROR=0" in built.stdout and "SKIP=0" in built.stdout, built.stdout[-3000:]
         full = run_dbt(days / day, tmp_path / day / "warehouse.duckdb")
@@ -142,3 +148,38 @@ def test_spark_build_of_a_dirty_csv_export_equals_duckdb(tmp_path):
     reasons = "select list(distinct reason) from quarantine.quarantined_rows"
     assert "malformed_row" in duck.query(reasons)[0][0]
     assert len(duck.query(reasons)[0][0]) >= 10
+
+
+def test_metastore_tables_build_the_marts_of_the_same_files(tmp_path):
+    """Raw tables in the Spark metastore, typed as a loader leaves them (integer ids,
+    timestamps, revenue as double and cost as text, an extra column, a mapped column
+    name, another table name: tests_python/raw_tables.py), give every mart and
+    quarantine table of the DuckDB build of the same rows as CSV files."""
+    g.write_raw(g.GeneratorConfig(customers=200, seed=41), tmp_path / "generated")
+    files, typed = tmp_path / "files", tmp_path / "typed"
+    raw_tables.write_raw_tables(tmp_path / "generated", tmp_path / "loader.duckdb", files,
+                                parquet=typed)  # fmt: skip
+    spark_dir = tmp_path / "spark"
+    loaded = subprocess.run(
+        [sys.executable, str(Path(raw_tables.__file__)), str(typed), "shop"],
+        env={**os.environ, "LOYALTY_SPARK_DIR": str(spark_dir), "DBT_PROFILES_DIR": str(ROOT)},
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr[-3000:]
+    assert "shop.order_lines: order_id bigint, customer_id bigint, ordered_at timestamp" \
+        in loaded.stdout, loaded.stdout  # fmt: skip
+
+    no_files = tmp_path / "no-files"
+    no_files.mkdir()
+    built = spark_build(no_files, spark_dir, "build", "--target", "spark",
+                        *MODELS_ONLY, "--vars", json.dumps(raw_tables.TABLE_VARS))  # fmt: skip
+    assert built.returncode == 0, f"{built.stdout[-6000:]}{built.stderr[-3000:]}"
+    assert "ERROR=0" in built.stdout and "SKIP=0" in built.stdout, built.stdout[-3000:]
+    assert "raw.orders: shop.order_lines, a table of the warehouse" in built.stdout
+
+    duck = run_dbt(files, tmp_path / "duckdb" / "warehouse.duckdb", *MODELS_ONLY)
+    assert duck.returncode == 0, duck.output
+    assert duck.query("select count(*) from quarantine.quarantined_rows") == [(0,)]
+    lines = assert_engines_equal(files, spark_dir, duck.db_path, "tables")
+    (orders,) = [line for line in lines if line.startswith("marts.fct_orders:")]
+    assert duck.query("select count(*) from marts.fct_orders")[0][0] > 500, orders

@@ -22,6 +22,7 @@ import duckdb
 import pytest
 import yaml
 
+import raw_tables
 from conftest import DBT, FIXTURES, ROOT, DbtResult, _dbt_env, run_dbt
 from loyalty_warehouse import generate as g
 from loyalty_warehouse.bench import compare_marts
@@ -29,58 +30,9 @@ from loyalty_warehouse.bench import compare_marts
 pytestmark = pytest.mark.dbt
 
 TABLES_ONLY = ("--resource-type", "model", "--resource-type", "seed")
-TABLE_VARS = {
-    "loyalty_raw_database": "shop_db",
-    "loyalty_raw_schema": "shop",
-    "loyalty_raw_orders_identifier": "order_lines",
-    "loyalty_raw_column_map": {"customers": {"created_at": "signed_up_at"}},
-}
-
-# each raw table as a loader would type it, from the generator's parquet files;
-# {id} turns a generated id (C000042) into an integer (42)
-INTEGER_ID = "cast(substr({0}, 2) as bigint)"
-TYPED = {
-    "customers": f"""
-        select {INTEGER_ID.format("customer_id")} as customer_id,
-               cast(signed_up_at as timestamptz) as created_at, email, country_code,
-               acquisition_channel,
-               {INTEGER_ID.format("referred_by_customer_id")} as referred_by_customer_id,
-               'gold' as loyalty_tier""",
-    "orders": f"""
-        select {INTEGER_ID.format("order_id")} as order_id,
-               {INTEGER_ID.format("customer_id")} as customer_id,
-               cast(ordered_at as timestamptz) as ordered_at, status,
-               cast(revenue as double) as revenue, cast(cost as varchar) as cost""",
-    "survey_responses": f"""
-        select {INTEGER_ID.format("response_id")} as response_id,
-               {INTEGER_ID.format("customer_id")} as customer_id, survey_type,
-               cast(score as integer) as score, responded_at, comment""",
-    "referral_offers": f"""
-        select {INTEGER_ID.format("offer_id")} as offer_id,
-               {INTEGER_ID.format("customer_id")} as customer_id,
-               cast(offered_at as timestamptz) as offered_at,
-               cast(shared_at as timestamptz) as shared_at""",
-}
-TABLE_NAMES = {"orders": "order_lines"}
-
-
-def write_raw_tables(generated: Path, db_path: Path, files: Path) -> None:
-    """The typed tables in schema shop of db_path, and the same rows as CSV files
-    (in the contract's names, timestamps in UTC) in files."""
-    files.mkdir(parents=True)
-    with duckdb.connect(str(db_path)) as con:
-        con.execute("set TimeZone = 'UTC'; create schema shop")
-        for table, select in TYPED.items():
-            name = TABLE_NAMES.get(table, table)
-            con.execute(f"create table shop.{name} as {select} "
-                        f"from read_parquet('{generated / table}.parquet')")  # fmt: skip
-            # the files hold the same values, timestamps in UTC
-            csv_select = "select * rename (created_at as signed_up_at)" if table == "customers" \
-                else "select *"  # fmt: skip
-            con.execute(f"copy ({csv_select} from shop.{name}) to '{files / table}.csv' "
-                        "(header, timestampformat '%Y-%m-%d %H:%M:%S')")  # fmt: skip
-        # a different time zone in the loader's session changes no instant
-        con.execute("set TimeZone = 'Asia/Tokyo'")
+# the DuckDB test reads the loader's file attached as shop_db
+TABLE_VARS = {"loyalty_raw_database": "shop_db", **raw_tables.TABLE_VARS}
+TYPED, TABLE_NAMES = raw_tables.TYPED, raw_tables.TABLE_NAMES
 
 
 def profile_with(tmp: Path, attach: Path | None) -> Path:
@@ -115,7 +67,7 @@ def data(tmp_path_factory):
     g.write_raw(g.GeneratorConfig(customers=400, seed=41), tmp / "generated")
     shop = tmp / "shop" / "loader.duckdb"
     shop.parent.mkdir()
-    write_raw_tables(tmp / "generated", shop, tmp / "files")
+    raw_tables.write_raw_tables(tmp / "generated", shop, tmp / "files")
     files_build = run_dbt(tmp / "files", tmp / "files-build" / "warehouse.duckdb", *TABLES_ONLY)
     assert files_build.returncode == 0, files_build.output
     return {"tmp": tmp, "files": tmp / "files", "shop": shop, "files_build": files_build}
@@ -245,3 +197,30 @@ def test_a_git_url_installs_the_same_package(tmp_path):
         models[kind] = sorted(listed.output.split())
     assert len(models["local"]) > 40
     assert models["git"] == models["local"]
+
+
+def test_loyalty_build_reads_the_profile_dbt_reads(tmp_path, monkeypatch):
+    """`loyalty build` starts a Spark session for a root project's Spark target too:
+    it finds the profile as dbt does (--profile, the project's `profile:`,
+    --profiles-dir, DBT_PROFILES_DIR)."""
+    from loyalty_warehouse.spark_session import DbtArgs, is_session_target, profile_output
+
+    project = tmp_path / "acme"
+    shutil.copytree(FIXTURES / "own_project", project)
+    profiles = yaml.safe_load((project / "profiles.yml").read_text())
+    ours = yaml.safe_load((ROOT / "profiles.yml").read_text())
+    profiles["acme"]["outputs"]["lake"] = ours["loyalty_warehouse"]["outputs"]["spark"]
+    (project / "profiles.yml").write_text(yaml.safe_dump(profiles))
+    monkeypatch.setenv("DBT_PROFILES_DIR", str(ROOT))
+    monkeypatch.chdir(tmp_path)
+
+    args = ["--project-dir", str(project), "--profiles-dir", str(project)]
+    target, output = profile_output(DbtArgs.parse([*args, "--target", "lake"]))
+    assert target == "lake" and is_session_target(output)
+    target, output = profile_output(DbtArgs.parse(args))  # the profile's own target
+    assert target == "dev" and output["type"] == "duckdb" and not is_session_target(output)
+    # without --profiles-dir: DBT_PROFILES_DIR, this project's profiles.yml, has no acme
+    with pytest.raises(KeyError, match="no profile 'acme'"):
+        profile_output(DbtArgs.parse(["--project-dir", str(project)]))
+    target, output = profile_output(DbtArgs.parse(["--project-dir", str(ROOT), "-t", "spark"]))
+    assert target == "spark" and is_session_target(output)

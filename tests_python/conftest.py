@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 DBT = str(Path(sys.executable).with_name("dbt"))
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+# builds that write the tables only, where another test runs the data tests on the same shape
+MODELS_AND_SEEDS = ("--resource-type", "model", "--resource-type", "seed")
 
 
 @dataclass

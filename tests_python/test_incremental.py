@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import run_dbt
+from conftest import MODELS_AND_SEEDS, run_dbt
 from loyalty_warehouse import daily
 from loyalty_warehouse import generate as g
 from loyalty_warehouse.bench import compare_marts
@@ -23,7 +23,6 @@ LOOKBACK_DAYS = 3  # the default of var incremental_lookback_days
 INCREMENTAL_MODELS = ("fct_orders", "fct_survey_responses", "fct_customer_months")
 # the full builds the daily ones are compared with, and the first builds before a
 # daily one, build their tables only: the data tests run in the daily builds
-TABLES_ONLY = ("--resource-type", "model", "--resource-type", "seed")
 
 
 def last_build_sql(db_path, model: str, kind: str) -> str:
@@ -52,11 +51,11 @@ def test_one_more_day_incrementally_equals_a_full_build(tmp_path, day, order):
     assert counts["orders"][1] > counts["orders"][0]
 
     daily_db = tmp_path / "daily" / "warehouse.duckdb"
-    first = run_dbt(tmp_path / "day_n", daily_db, *TABLES_ONLY)
+    first = run_dbt(tmp_path / "day_n", daily_db, *MODELS_AND_SEEDS)
     assert first.returncode == 0, first.output
     incremental = run_dbt(tmp_path / "day_n1", daily_db)
     assert incremental.returncode == 0, incremental.output
-    full = run_dbt(tmp_path / "day_n1", tmp_path / "whole" / "warehouse.duckdb", *TABLES_ONLY)
+    full = run_dbt(tmp_path / "day_n1", tmp_path / "whole" / "warehouse.duckdb", *MODELS_AND_SEEDS)
     assert full.returncode == 0, full.output
 
     # the second build was incremental: each incremental model replaced the months
@@ -81,17 +80,19 @@ def test_as_of_date_moved_back_stops_the_build_until_a_full_refresh(tmp_path):
     g.write_raw(g.GeneratorConfig(customers=1_500, seed=29), tmp_path / "raw")
     earlier = '{"as_of_date": "2025-10-20"}'
     daily_db = tmp_path / "daily" / "warehouse.duckdb"
-    assert run_dbt(tmp_path / "raw", daily_db, *TABLES_ONLY).returncode == 0
+    assert run_dbt(tmp_path / "raw", daily_db, *MODELS_AND_SEEDS).returncode == 0
 
     stopped = run_dbt(tmp_path / "raw", daily_db, vars_=earlier)
     assert stopped.returncode != 0
     lines = [line for line in stopped.output.splitlines() if "the as-of date moved back" in line]
     assert len(lines) >= 1 and "dbt build --full-refresh" in lines[0], stopped.output
 
-    refreshed = run_dbt(tmp_path / "raw", daily_db, "--full-refresh", *TABLES_ONLY, vars_=earlier)
+    refreshed = run_dbt(
+        tmp_path / "raw", daily_db, "--full-refresh", *MODELS_AND_SEEDS, vars_=earlier
+    )
     assert refreshed.returncode == 0, refreshed.output
     full = run_dbt(
-        tmp_path / "raw", tmp_path / "whole" / "warehouse.duckdb", *TABLES_ONLY, vars_=earlier
+        tmp_path / "raw", tmp_path / "whole" / "warehouse.duckdb", *MODELS_AND_SEEDS, vars_=earlier
     )
     assert full.returncode == 0, full.output
     assert refreshed.query("select max(ordered_date) from marts.fct_orders") == [
@@ -107,7 +108,7 @@ def test_changed_churn_rules_rebuild_every_customer_month(tmp_path):
     so; the marts equal a full build with the new rule."""
     g.write_raw(g.GeneratorConfig(customers=1_500, seed=31), tmp_path / "raw")
     daily_db = tmp_path / "daily" / "warehouse.duckdb"
-    assert run_dbt(tmp_path / "raw", daily_db, *TABLES_ONLY).returncode == 0
+    assert run_dbt(tmp_path / "raw", daily_db, *MODELS_AND_SEEDS).returncode == 0
     changed = '{"churn_after_days": 120}'
     rebuilt = run_dbt(tmp_path / "raw", daily_db, vars_=changed)
     assert rebuilt.returncode == 0, rebuilt.output
@@ -116,7 +117,7 @@ def test_changed_churn_rules_rebuild_every_customer_month(tmp_path):
         "(churn_after_days 180 -> 120)" in rebuilt.output
     )
     full = run_dbt(
-        tmp_path / "raw", tmp_path / "whole" / "warehouse.duckdb", *TABLES_ONLY, vars_=changed
+        tmp_path / "raw", tmp_path / "whole" / "warehouse.duckdb", *MODELS_AND_SEEDS, vars_=changed
     )
     assert full.returncode == 0, full.output
     differences = compare_marts(daily_db, full.db_path)
@@ -136,7 +137,7 @@ def test_rows_updated_in_place_in_an_earlier_month_are_picked_up(tmp_path):
     g.write_raw(g.GeneratorConfig(customers=1_500, seed=37), tmp_path / "raw")
     daily.split_days(tmp_path / "raw", day, tmp_path / "day_n", tmp_path / "day_n1")
     daily_db = tmp_path / "daily" / "warehouse.duckdb"
-    first = run_dbt(tmp_path / "day_n", daily_db, *TABLES_ONLY)
+    first = run_dbt(tmp_path / "day_n", daily_db, *MODELS_AND_SEEDS)
     assert first.returncode == 0, first.output
 
     # change the next day's export in place: the first completed order of March 2024
@@ -176,7 +177,7 @@ def test_rows_updated_in_place_in_an_earlier_month_are_picked_up(tmp_path):
         f" where order_id in ('{refunded}', '{completed}') order by status"
     ) == [(completed, "completed"), (refunded, "refunded")]
 
-    full = run_dbt(tmp_path / "day_n1", tmp_path / "whole" / "warehouse.duckdb", *TABLES_ONLY)
+    full = run_dbt(tmp_path / "day_n1", tmp_path / "whole" / "warehouse.duckdb", *MODELS_AND_SEEDS)
     assert full.returncode == 0, full.output
     differences = compare_marts(daily_db, full.db_path)
     assert {mart: diff for mart, (_, diff) in differences.items() if diff} == {}

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 import raw_tables
-from conftest import FIXTURES, ROOT, run_dbt
+from conftest import FIXTURES, MODELS_AND_SEEDS, ROOT, run_dbt
 from loyalty_warehouse import generate as g
 from loyalty_warehouse.bench import compare_marts
 
@@ -35,7 +35,6 @@ pytestmark = pytest.mark.spark
 
 LOYALTY = str(Path(sys.executable).with_name("loyalty"))
 MARTS_AND_QUARANTINE_TABLES = 23
-MODELS_ONLY = ("--resource-type", "model", "--resource-type", "seed")
 
 
 def _spark_missing() -> str | None:
@@ -101,7 +100,7 @@ def test_empty_last_fields_and_a_first_day_without_purchases(tmp_path):
     duck_daily = tmp_path / "daily" / "warehouse.duckdb"
     for day, months in (("day_1", 0), ("day_2", 2)):
         # models and seeds: the data and unit tests run on Spark in the dirty export's test
-        built = spark_build(days / day, spark_dir, "build", "--target", "spark", *MODELS_ONLY)
+        built = spark_build(days / day, spark_dir, "build", "--target", "spark", *MODELS_AND_SEEDS)
         assert built.returncode == 0, f"{day}\n{built.stdout[-6000:]}{built.stderr[-3000:]}"
         assert "ERROR=0" in built.stdout and "SKIP=0" in built.stdout, built.stdout[-3000:]
         full = run_dbt(days / day, tmp_path / day / "warehouse.duckdb")
@@ -172,12 +171,12 @@ def test_metastore_tables_build_the_marts_of_the_same_files(tmp_path):
     no_files = tmp_path / "no-files"
     no_files.mkdir()
     built = spark_build(no_files, spark_dir, "build", "--target", "spark",
-                        *MODELS_ONLY, "--vars", json.dumps(raw_tables.TABLE_VARS))  # fmt: skip
+                        *MODELS_AND_SEEDS, "--vars", json.dumps(raw_tables.TABLE_VARS))  # fmt: skip
     assert built.returncode == 0, f"{built.stdout[-6000:]}{built.stderr[-3000:]}"
     assert "ERROR=0" in built.stdout and "SKIP=0" in built.stdout, built.stdout[-3000:]
     assert "raw.orders: shop.order_lines, a table of the warehouse" in built.stdout
 
-    duck = run_dbt(files, tmp_path / "duckdb" / "warehouse.duckdb", *MODELS_ONLY)
+    duck = run_dbt(files, tmp_path / "duckdb" / "warehouse.duckdb", *MODELS_AND_SEEDS)
     assert duck.returncode == 0, duck.output
     assert duck.query("select count(*) from quarantine.quarantined_rows") == [(0,)]
     lines = assert_engines_equal(files, spark_dir, duck.db_path, "tables")

@@ -23,13 +23,12 @@ import pytest
 import yaml
 
 import raw_tables
-from conftest import DBT, FIXTURES, ROOT, DbtResult, _dbt_env, run_dbt
+from conftest import DBT, FIXTURES, MODELS_AND_SEEDS, ROOT, DbtResult, _dbt_env, run_dbt
 from loyalty_warehouse import generate as g
 from loyalty_warehouse.bench import compare_marts
 
 pytestmark = pytest.mark.dbt
 
-TABLES_ONLY = ("--resource-type", "model", "--resource-type", "seed")
 # the DuckDB test reads the loader's file attached as shop_db
 TABLE_VARS = {"loyalty_raw_database": "shop_db", **raw_tables.TABLE_VARS}
 TYPED, TABLE_NAMES = raw_tables.TYPED, raw_tables.TABLE_NAMES
@@ -68,7 +67,9 @@ def data(tmp_path_factory):
     shop = tmp / "shop" / "loader.duckdb"
     shop.parent.mkdir()
     raw_tables.write_raw_tables(tmp / "generated", shop, tmp / "files")
-    files_build = run_dbt(tmp / "files", tmp / "files-build" / "warehouse.duckdb", *TABLES_ONLY)
+    files_build = run_dbt(
+        tmp / "files", tmp / "files-build" / "warehouse.duckdb", *MODELS_AND_SEEDS
+    )
     assert files_build.returncode == 0, files_build.output
     return {"tmp": tmp, "files": tmp / "files", "shop": shop, "files_build": files_build}
 

@@ -30,9 +30,10 @@ DOUBLE_RTOL = 1e-9
 CLV_RTOL = 1e-6
 FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
 # when and how the build ran, not what it computed (marts.build_info is compared on
-# its as-of date and project)
+# its as-of date; project_name is the root project's, another when built as a package)
 BUILD_TIME_COLUMNS = (
     "detected_at", "built_at", "project_commit", "dbt_invocation_id", "dbt_version", "engine",
+    "project_name",
 )  # fmt: skip
 # decimals rounded from a model's floating-point result, and the rounding unit
 ROUNDED_FROM_FLOATS = {("marts.dim_customers", "predicted_clv"): 0.01}

@@ -6,9 +6,10 @@ compare-engines`). Hand-made exports of two days (fixtures/empty_last_fields) ar
 built in full and then one day incrementally (insert_overwrite of the window's
 months), compared after each day. DuckDB's own daily builds equal its full builds
 (test_incremental.py), so the one-day Spark build equals a full one. Raw tables in
-the metastore, typed as a loader leaves them, give the marts of the same rows as
-files. The dirty export's build runs every data and unit test on Spark; the others
-build models and seeds only, and compare.
+the metastore, typed as a loader leaves them and built by a root project with this
+one as a package, give the marts of the same rows as files. The dirty export's build
+runs every data and unit test on Spark; the others build models and seeds only, and
+compare.
 
 Run by `make test-spark` (Java 17+, requirements-spark.lock); `make test` runs it
 when Java is present. Under CI=true a missing Spark or Java fails, never skips.
@@ -17,7 +18,6 @@ when Java is present. Under CI=true a missing Spark or Java fails, never skips.
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import shutil
 import subprocess
@@ -25,9 +25,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 import raw_tables
-from conftest import FIXTURES, MODELS_AND_SEEDS, ROOT, run_dbt
+from conftest import DBT, FIXTURES, MODELS_AND_SEEDS, ROOT, run_dbt
 from loyalty_warehouse import generate as g
 from loyalty_warehouse.bench import compare_marts
 
@@ -152,8 +153,9 @@ def test_spark_build_of_a_dirty_csv_export_equals_duckdb(tmp_path):
 def test_metastore_tables_build_the_marts_of_the_same_files(tmp_path):
     """Raw tables in the Spark metastore, typed as a loader leaves them (integer ids,
     timestamps, revenue as double and cost as text, an extra column, a mapped column
-    name, another table name: tests_python/raw_tables.py), give every mart and
-    quarantine table of the DuckDB build of the same rows as CSV files."""
+    name, another table name: tests_python/raw_tables.py), built by a root project of
+    one's own with this project as a package (fixtures/own_project, on a Spark target),
+    give every mart and quarantine table of the DuckDB build of the same rows as files."""
     g.write_raw(g.GeneratorConfig(customers=200, seed=41), tmp_path / "generated")
     files, typed = tmp_path / "files", tmp_path / "typed"
     raw_tables.write_raw_tables(tmp_path / "generated", tmp_path / "loader.duckdb", files,
@@ -168,13 +170,25 @@ def test_metastore_tables_build_the_marts_of_the_same_files(tmp_path):
     assert "shop.order_lines: order_id bigint, customer_id bigint, ordered_at timestamp" \
         in loaded.stdout, loaded.stdout  # fmt: skip
 
+    # the root project reads shop's tables by its own vars (the same as raw_tables'),
+    # on a Spark target of its own profile: this project's `spark` output, named `lake`
+    project = tmp_path / "acme"
+    shutil.copytree(FIXTURES / "own_project", project)
+    (project / "packages.yml").write_text(f"packages:\n  - local: {ROOT}\n")
+    profiles = yaml.safe_load((project / "profiles.yml").read_text())
+    ours = yaml.safe_load((ROOT / "profiles.yml").read_text())
+    profiles["acme"]["outputs"]["lake"] = ours["loyalty_warehouse"]["outputs"]["spark"]
+    (project / "profiles.yml").write_text(yaml.safe_dump(profiles))
+    root = ("--project-dir", str(project), "--profiles-dir", str(project), "--target", "lake")
     no_files = tmp_path / "no-files"
     no_files.mkdir()
-    built = spark_build(no_files, spark_dir, "build", "--target", "spark",
-                        *MODELS_AND_SEEDS, "--vars", json.dumps(raw_tables.TABLE_VARS))  # fmt: skip
+    deps = subprocess.run([DBT, "deps", *root[:4]], capture_output=True, text=True, check=False)
+    assert deps.returncode == 0, deps.stdout + deps.stderr
+    built = spark_build(no_files, spark_dir, "build", *root, *MODELS_AND_SEEDS)
     assert built.returncode == 0, f"{built.stdout[-6000:]}{built.stderr[-3000:]}"
     assert "ERROR=0" in built.stdout and "SKIP=0" in built.stdout, built.stdout[-3000:]
     assert "raw.orders: shop.order_lines, a table of the warehouse" in built.stdout
+    assert "loyal_customers_by_country" in built.stdout  # the root project's own model
 
     duck = run_dbt(files, tmp_path / "duckdb" / "warehouse.duckdb", *MODELS_AND_SEEDS)
     assert duck.returncode == 0, duck.output

@@ -68,6 +68,23 @@ def parsed_project() -> Path:
     return folder / "target" / PARTIAL_PARSE_FILE
 
 
+def own_project(folder: Path, package: str | None = None, spark_output: str | None = None) -> Path:
+    """fixtures/own_project copied to folder: a root project with this one as a
+    package (``package``: its packages.yml line, default this checkout as a local
+    path), and with ``spark_output`` its profile also has this project's `spark`
+    output under that name."""
+    import yaml
+
+    shutil.copytree(FIXTURES / "own_project", folder)
+    (folder / "packages.yml").write_text(f"packages:\n  - {package or f'local: {ROOT}'}\n")
+    if spark_output:
+        profiles = yaml.safe_load((folder / "profiles.yml").read_text())
+        ours = yaml.safe_load((ROOT / "profiles.yml").read_text())
+        profiles["acme"]["outputs"][spark_output] = ours["loyalty_warehouse"]["outputs"]["spark"]
+        (folder / "profiles.yml").write_text(yaml.safe_dump(profiles))
+    return folder
+
+
 def run_dbt(raw_dir: Path, db_path: Path, *args: str, vars_: str | None = None) -> DbtResult:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     state = db_path.parent / "target" / PARTIAL_PARSE_FILE

@@ -28,7 +28,7 @@ import pytest
 import yaml
 
 import raw_tables
-from conftest import DBT, FIXTURES, MODELS_AND_SEEDS, ROOT, run_dbt
+from conftest import DBT, FIXTURES, MODELS_AND_SEEDS, ROOT, own_project, run_dbt
 from loyalty_warehouse import generate as g
 from loyalty_warehouse.bench import compare_marts
 
@@ -170,15 +170,11 @@ def test_metastore_tables_build_the_marts_of_the_same_files(tmp_path):
     assert "shop.order_lines: order_id bigint, customer_id bigint, ordered_at timestamp" \
         in loaded.stdout, loaded.stdout  # fmt: skip
 
-    # the root project reads shop's tables by its own vars (the same as raw_tables'),
-    # on a Spark target of its own profile: this project's `spark` output, named `lake`
-    project = tmp_path / "acme"
-    shutil.copytree(FIXTURES / "own_project", project)
-    (project / "packages.yml").write_text(f"packages:\n  - local: {ROOT}\n")
-    profiles = yaml.safe_load((project / "profiles.yml").read_text())
-    ours = yaml.safe_load((ROOT / "profiles.yml").read_text())
-    profiles["acme"]["outputs"]["lake"] = ours["loyalty_warehouse"]["outputs"]["spark"]
-    (project / "profiles.yml").write_text(yaml.safe_dump(profiles))
+    # the root project reads shop's tables by its own vars, on a Spark target of its
+    # own profile: this project's `spark` output, named `lake`
+    project = own_project(tmp_path / "acme", spark_output="lake")
+    project_vars = yaml.safe_load((project / "dbt_project.yml").read_text())["vars"]
+    assert project_vars == raw_tables.TABLE_VARS  # the tables raw_tables loaded
     root = ("--project-dir", str(project), "--profiles-dir", str(project), "--target", "lake")
     no_files = tmp_path / "no-files"
     no_files.mkdir()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -23,7 +22,15 @@ import pytest
 import yaml
 
 import raw_tables
-from conftest import DBT, FIXTURES, MODELS_AND_SEEDS, ROOT, DbtResult, _dbt_env, run_dbt
+from conftest import (
+    DBT,
+    MODELS_AND_SEEDS,
+    ROOT,
+    DbtResult,
+    _dbt_env,
+    own_project,
+    run_dbt,
+)
 from loyalty_warehouse import generate as g
 from loyalty_warehouse.bench import compare_marts
 
@@ -148,9 +155,7 @@ def test_a_missing_table_or_column_stops_the_build_in_one_line(data, tmp_path, c
 
 
 def test_a_root_project_of_ones_own_builds_it_as_a_local_package(data, tmp_path):
-    project = tmp_path / "acme"
-    shutil.copytree(FIXTURES / "own_project", project)
-    (project / "packages.yml").write_text(f"packages:\n  - local: {ROOT}\n")
+    project = own_project(tmp_path / "acme")
     db_path = tmp_path / "acme.duckdb"
     # the raw tables in a schema of the root project's own warehouse
     with duckdb.connect(str(db_path)) as con:
@@ -185,9 +190,7 @@ def test_a_git_url_installs_the_same_package(tmp_path):
     models = {}
     for kind, line in [("local", f"local: {ROOT}"),
                        ("git", f"git: file://{ROOT}\n    revision: {commit}")]:  # fmt: skip
-        project = tmp_path / kind
-        shutil.copytree(FIXTURES / "own_project", project)
-        (project / "packages.yml").write_text(f"packages:\n  - {line}\n")
+        project = own_project(tmp_path / kind, package=line)
         db_path = project / "acme.duckdb"
         env = {"ACME_DB_PATH": str(db_path)}
         deps = dbt(project, db_path, project, "deps", env=env)
@@ -206,12 +209,7 @@ def test_loyalty_build_reads_the_profile_dbt_reads(tmp_path, monkeypatch):
     --profiles-dir, DBT_PROFILES_DIR)."""
     from loyalty_warehouse.spark_session import DbtArgs, is_session_target, profile_output
 
-    project = tmp_path / "acme"
-    shutil.copytree(FIXTURES / "own_project", project)
-    profiles = yaml.safe_load((project / "profiles.yml").read_text())
-    ours = yaml.safe_load((ROOT / "profiles.yml").read_text())
-    profiles["acme"]["outputs"]["lake"] = ours["loyalty_warehouse"]["outputs"]["spark"]
-    (project / "profiles.yml").write_text(yaml.safe_dump(profiles))
+    project = own_project(tmp_path / "acme", spark_output="lake")
     monkeypatch.setenv("DBT_PROFILES_DIR", str(ROOT))
     monkeypatch.chdir(tmp_path)
 

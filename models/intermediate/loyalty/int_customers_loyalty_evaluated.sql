@@ -24,7 +24,7 @@ window_purchases as (
     select
         customer_id,
         count(*) as purchases_in_window
-    from {{ ref('fct_orders') }}
+    from {{ ref('int_orders_sequenced') }}
     where is_purchase and {{ in_loyalty_window('ordered_date', as_of_date()) }}
     group by customer_id
 ),
@@ -38,16 +38,20 @@ recommendations as (
 ),
 
 nps_answers as (
+    -- the answers given on or before the as-of date
     select
         customer_id,
         score,
-        nps_category,
-        responded_date,
+        {{ nps_category('score') }} as nps_category,
+        cast(responded_at as date) as responded_date,
         row_number() over (
             partition by customer_id order by responded_at desc, response_id desc
         ) as recency_rank
-    from {{ ref('fct_survey_responses') }}
-    where survey_type = 'nps' and customer_id is not null
+    from {{ ref('stg_raw__survey_responses') }}
+    where
+        survey_type = 'nps'
+        and customer_id is not null
+        and cast(responded_at as date) <= {{ as_of_date() }}
 ),
 
 latest_nps as (

@@ -15,7 +15,7 @@ with orders as (
         cost,
         margin,
         ordered_date
-    from {{ ref('fct_orders') }}
+    from {{ ref('int_orders_sequenced') }}
     where is_purchase
 ),
 
@@ -27,8 +27,8 @@ customers as (
 ),
 
 flagged_purchases as (
-    -- every purchase, the first of each purchase day flagged (fct_orders orders a
-    -- day's purchases by time), with the customer's first purchase date
+    -- every purchase, the first of each purchase day flagged (int_orders_sequenced
+    -- orders a day's purchases by time), with the customer's first purchase date
     select
         orders.customer_id,
         orders.ordered_date,

@@ -1,113 +1,33 @@
-{#- Every staged order. Purchases (completed, on or before the as-of date) are
-    numbered per customer in the order they were placed, with the previous purchase
-    they follow: the sequenced orders every retention and value model builds on.
+{#- Every staged order, purchases numbered per customer: int_orders_sequenced as BI
+    reads it.
 
-    Incremental by month (macro incremental_window_start): the orders dated from the
-    window start on, or from the earliest month whose staged orders changed. A kept order is dated before every re-derived one, so its number
-    and previous purchase cannot change; a re-derived purchase's number carries on
-    from the customer's kept purchases (kept_purchases). -#}
+    Incremental by month: the months from the window start on, or from the earliest
+    month in which int_orders_sequenced holds other rows than this table (the months
+    it re-derived). -#}
 
-{#- an order staged again with another status, amount, date or customer re-derives
-    its month on -#}
+{{ config(
+    materialized='incremental',
+    unique_key='month_start_date',
+    incremental_strategy='insert_overwrite' if target.type == 'spark' else 'delete+insert',
+    partition_by='month_start_date' if target.type == 'spark' else none,
+    on_schema_change='fail',
+) }}
+
 {%- set order_columns = [
-    'order_id', 'customer_id', 'status', 'revenue', 'cost', 'ordered_at'
+    'order_id', 'customer_id', 'status', 'customer_order_number',
+    'days_since_previous_purchase', 'revenue', 'cost', 'margin', 'is_purchase',
+    'is_repeat_purchase', 'ordered_at', 'ordered_date', 'previous_purchase_date',
+    'month_start_date',
 ] -%}
 {%- set window_start = incremental_window_start(
     'ordered_date', days_after_as_of=1, compare={
     'columns': order_columns,
-    'upstream': 'select ' ~ order_columns | join(', ') ~ ', cast('
-        ~ dbt.date_trunc('month', 'ordered_date') ~ ' as date) as month_start_date from '
-        ~ ref('stg_raw__orders'),
-    'kept': 'select ' ~ order_columns | join(', ') ~ ', month_start_date from ' ~ this,
+    'upstream': 'select ' ~ order_columns | join(', ') ~ ' from '
+        ~ ref('int_orders_sequenced'),
+    'kept': 'select ' ~ order_columns | join(', ') ~ ' from ' ~ this,
 }) %}
 
-with orders as (
-    select * from {{ ref('stg_raw__orders') }}
-    where ordered_date >= {{ window_start }}
-),
-
-flagged as (
-    select
-        *,
-        is_purchase_status and ordered_date <= {{ as_of_date() }} as is_purchase
-    from orders
-),
-
-kept_purchases as (
-    {%- if is_incremental() %}
-    select
-        customer_id,
-        max(customer_order_number) as purchases_before,
-        max(ordered_date) as last_purchase_date_before
-    from {{ this }}
-    where is_purchase and month_start_date < {{ window_start }}
-    group by customer_id
-    {%- else %}
-    -- a full build keeps none
-    select
-        cast(null as {{ dbt.type_string() }}) as customer_id,
-        cast(null as bigint) as purchases_before,
-        cast(null as date) as last_purchase_date_before
-    where false
-    {%- endif %}
-),
-
-numbered_purchases as (
-    -- the purchases of this build, numbered among themselves: the window reads three
-    -- columns of the purchases only, not whole orders, so that its sort spills to
-    -- disk instead of running out of memory at ten million customers
-    select
-        order_id,
-        row_number() over purchase_order as purchase_number_in_build,
-        lag(ordered_date) over purchase_order as previous_purchase_date_in_build
-    from flagged
-    where is_purchase
-    window purchase_order as (partition by customer_id order by ordered_at, order_id)
-),
-
-numbered as (
-    select
-        flagged.*,
-        numbered_purchases.purchase_number_in_build,
-        numbered_purchases.previous_purchase_date_in_build
-    from flagged
-    left join numbered_purchases on flagged.order_id = numbered_purchases.order_id
-),
-
-sequenced as (
-    select
-        numbered.*,
-        numbered.purchase_number_in_build
-        + coalesce(kept_purchases.purchases_before, 0) as customer_order_number,
-        case
-            when numbered.is_purchase
-                then coalesce(
-                    numbered.previous_purchase_date_in_build,
-                    kept_purchases.last_purchase_date_before
-                )
-        end as previous_purchase_date
-    from numbered
-    left join kept_purchases on numbered.customer_id = kept_purchases.customer_id
-),
-
-final as (
-    select
-        order_id,
-        customer_id,
-        status,
-        customer_order_number,
-        {{ datediff_bigint('previous_purchase_date', 'ordered_date', 'day') }}
-            as days_since_previous_purchase,
-        revenue,
-        cost,
-        cast(revenue - cost as decimal(18, 2)) as margin,
-        is_purchase,
-        coalesce(customer_order_number > 1, false) as is_repeat_purchase,
-        ordered_at,
-        ordered_date,
-        previous_purchase_date,
-        cast({{ dbt.date_trunc('month', 'ordered_date') }} as date) as month_start_date
-    from sequenced
-)
-
-select * from final
+select
+    {{ order_columns | join(',\n    ') }}
+from {{ ref('int_orders_sequenced') }}
+where ordered_date >= {{ window_start }}

@@ -2,25 +2,32 @@
     to the as-of month, with the month's activity, the status at the month's start
     and end, and the loyalty stage at the month's end.
 
-    Built from events, each in the month it takes effect:
-      - purchases, and the reactivations among them (a purchase churn_after_days or
-        more after the previous one);
-      - churns: the previous purchase + churn_after_days when the gap is that long,
-        and after the last purchase, once the as-of date has reached it;
-      - the trailing loyalty window (loyalty_window_days ending on the month's end)
-        as a purchase or a recommendation on day d entering it in d's month and
-        leaving it in the month of d + loyalty_window_days (on or before the as-of
-        date), so that running sums over the months count what is in the window at
-        each month's end, exactly to the day.
-    The months with events (about two in five) are summed up and their running totals
-    taken; each is then repeated for the quiet months up to the customer's next one.
+    Built from one list of events, each in the month it takes effect, pivoted once
+    into the months that have events (about two in five):
+      - the purchases, reactivations and churns of int_customer_activity_events;
+      - the trailing loyalty window (loyalty_window_days ending on the month's end):
+        a purchase or a recommendation on day d enters it in d's month and leaves it
+        in the month of d + loyalty_window_days (on or before the as-of date), so
+        that running sums over the months count what is in the window at each
+        month's end, exactly to the day.
+    Each month with events then takes its running totals and is repeated for the
+    quiet months up to the customer's next one.
 
     Incremental by month (macro incremental_window_start): the months from the window
-    start on, or from the earliest month whose purchases in fct_orders changed. The kept row of the month before enters as one event per customer
-    carrying its running totals, so only the events of the rebuilt months, and the
-    purchases and recommendations that leave the window in them, are read. The rules
-    the months were built with are recorded in every row (churn_after_days, ...):
-    when they change, every month is rebuilt. -#}
+    start on, or from the earliest month whose purchases in int_orders_sequenced
+    changed. The kept row of the month before enters the list as the customer's
+    running totals, so only the events of the rebuilt months, and the purchases and
+    recommendations that leave the window in them, are read. The rules the months
+    were built with are recorded in every row (churn_after_days, ...): when they
+    change, every month is rebuilt. -#}
+
+{{ config(
+    materialized='incremental',
+    unique_key='month_start_date',
+    incremental_strategy='insert_overwrite' if target.type == 'spark' else 'delete+insert',
+    partition_by='month_start_date' if target.type == 'spark' else none,
+    on_schema_change='fail',
+) }}
 
 {#- the vars the kept months depend on: recorded in every row -#}
 {%- set rules = {
@@ -29,22 +36,22 @@
     'loyalty_window_days': var('loyalty_window_days'),
     'loyal_min_orders_12m': var('loyal_min_orders_12m'),
 } -%}
-{#- a customer's month of purchases that fct_orders holds otherwise than this table
-    (an order refunded, or moved, since) re-derives that month on -#}
+{#- a customer's month of purchases that int_orders_sequenced holds otherwise than
+    this table (an order refunded, or moved, since) re-derives that month on -#}
 {%- set purchase_columns = [
     'customer_id', 'purchases', 'revenue', 'margin', 'last_purchase_date'
 ] -%}
-{%- set window_start = incremental_window_start('month_end_date', rules=rules, compare={
+{%- set window_start = incremental_window_start(
+    'month_end_date', rules=rules, compare={
     'columns': purchase_columns,
     'upstream': 'select customer_id, month_start_date, cast(count(*) as bigint) as purchases, '
         ~ 'cast(sum(revenue) as decimal(18, 2)) as revenue, '
         ~ 'cast(sum(margin) as decimal(18, 2)) as margin, '
-        ~ 'max(ordered_date) as last_purchase_date from ' ~ ref('fct_orders')
+        ~ 'max(ordered_date) as last_purchase_date from ' ~ ref('int_orders_sequenced')
         ~ ' where is_purchase group by customer_id, month_start_date',
     'kept': 'select ' ~ purchase_columns | join(', ') ~ ', month_start_date from ' ~ this
         ~ ' where purchases > 0',
 }) -%}
-{%- set churn_after_days = var('churn_after_days') -%}
 {%- set loyalty_window_days = var('loyalty_window_days') -%}
 {%- set as_of_month = 'cast(' ~ dbt.date_trunc('month', as_of_date()) ~ ' as date)' -%}
 {%- set previous_month = 'cast(' ~ dbt.dateadd('month', -1, window_start)
@@ -54,16 +61,15 @@
 {%- set events_start = 'cast('
     ~ dbt.dateadd('day', -1 * loyalty_window_days, window_start) ~ ' as date)' -%}
 
-with purchases as (
+with activity as (
     select
         customer_id,
-        ordered_date,
+        event_type,
+        event_date,
         revenue,
-        margin,
-        previous_purchase_date,
-        days_since_previous_purchase
-    from {{ ref('fct_orders') }}
-    where is_purchase and ordered_date >= {{ events_start }}
+        margin
+    from {{ ref('int_customer_activity_events') }}
+    where event_date >= {{ events_start }}
 ),
 
 recommendations as (
@@ -100,178 +106,136 @@ carried_in as (
     {%- endif %}
 ),
 
-purchase_events as (
+window_exits as (
+    -- a purchase or recommendation on day d is in the window of the month ends in
+    -- [d, d + loyalty_window_days)
     select
         customer_id,
-        cast({{ dbt.date_trunc('month', 'ordered_date') }} as date) as month_start_date,
-        count(*) as purchases,
-        sum(revenue) as revenue,
-        sum(margin) as margin,
-        max(ordered_date) as last_purchase_date,
-        bool_or(
-            coalesce(days_since_previous_purchase >= {{ churn_after_days }}, false)
-        ) as is_reactivated,
-        false as is_churned,
-        count(*) as cumulative_purchases_change,
-        count(*) as window_purchases_change,
-        0 as window_recommendations_change
-    from purchases
-    where ordered_date >= {{ window_start }}
-    group by customer_id, month_start_date
-),
-
-gap_churns as (
-    -- a purchase churn_after_days or more after the previous one: the customer
-    -- churned churn_after_days after that previous purchase
+        'purchase_leaves_window' as event_name,
+        cast({{ dbt.dateadd('day', loyalty_window_days, 'event_date') }} as date)
+            as event_date
+    from activity
+    where event_type = 'purchase'
+    union all
     select
         customer_id,
-        cast({{ churn_date_after('previous_purchase_date') }} as date) as churn_date
-    from purchases
-    where days_since_previous_purchase >= {{ churn_after_days }}
-),
-
-last_purchases as (
-    select
-        customer_id,
-        max(last_purchase_date) as last_purchase_date
-    from (
-        select
-            customer_id,
-            ordered_date as last_purchase_date
-        from purchases
-        union all
-        select
-            customer_id,
-            last_purchase_date
-        from carried_in
-    ) as purchase_dates
-    group by customer_id
-),
-
-final_churns as (
-    -- churn_after_days after the last purchase, once the as-of date has reached it
-    select
-        customer_id,
-        cast({{ churn_date_after('last_purchase_date') }} as date) as churn_date
-    from last_purchases
-    where {{ churn_date_after('last_purchase_date') }} <= {{ as_of_date() }}
-),
-
-churn_events as (
-    select
-        customer_id,
-        cast({{ dbt.date_trunc('month', 'churn_date') }} as date) as month_start_date,
-        0 as purchases,
-        cast(null as decimal(18, 2)) as revenue,
-        cast(null as decimal(18, 2)) as margin,
-        cast(null as date) as last_purchase_date,
-        false as is_reactivated,
-        true as is_churned,
-        0 as cumulative_purchases_change,
-        0 as window_purchases_change,
-        0 as window_recommendations_change
-    from (
-        select * from gap_churns
-        union all
-        select * from final_churns
-    ) as churns
-    where churn_date >= {{ window_start }}
-),
-
-window_changes as (
-    -- purchases and recommendations leaving the trailing window (a day d is in the
-    -- window of the month ends in [d, d + loyalty_window_days)), and recommendations
-    -- entering it (purchases enter with purchase_events)
-    select
-        customer_id,
-        cast({{ dbt.date_trunc('month', 'change_date') }} as date) as month_start_date,
-        0 as purchases,
-        cast(null as decimal(18, 2)) as revenue,
-        cast(null as decimal(18, 2)) as margin,
-        cast(null as date) as last_purchase_date,
-        false as is_reactivated,
-        false as is_churned,
-        0 as cumulative_purchases_change,
-        sum(purchases_change) as window_purchases_change,
-        sum(recommendations_change) as window_recommendations_change
-    from (
-        select
-            customer_id,
-            cast({{ dbt.dateadd('day', loyalty_window_days, 'ordered_date') }} as date)
-                as change_date,
-            -1 as purchases_change,
-            0 as recommendations_change
-        from purchases
-        union all
-        select
-            customer_id,
-            cast(
-                {{ dbt.dateadd('day', loyalty_window_days, 'recommended_date') }} as date
-            ) as change_date,
-            0 as purchases_change,
-            -1 as recommendations_change
-        from recommendations
-        union all
-        select
-            customer_id,
-            recommended_date as change_date,
-            0 as purchases_change,
-            1 as recommendations_change
-        from recommendations
-    ) as changes
-    where change_date >= {{ window_start }} and change_date <= {{ as_of_date() }}
-    group by customer_id, month_start_date
-),
-
-carried_in_events as (
-    -- the kept month's running totals, as of its end
-    select
-        customer_id,
-        month_start_date,
-        0 as purchases,
-        cast(null as decimal(18, 2)) as revenue,
-        cast(null as decimal(18, 2)) as margin,
-        last_purchase_date,
-        false as is_reactivated,
-        false as is_churned,
-        cumulative_purchases as cumulative_purchases_change,
-        purchases_in_window as window_purchases_change,
-        recommendations_in_window as window_recommendations_change
-    from carried_in
+        'recommendation_leaves_window' as event_name,
+        cast({{ dbt.dateadd('day', loyalty_window_days, 'recommended_date') }} as date)
+            as event_date
+    from recommendations
 ),
 
 events as (
-    select * from purchase_events
+    -- (customer, month, event, day, quantity, amounts): each in the month it takes
+    -- effect
+    select
+        customer_id,
+        cast({{ dbt.date_trunc('month', 'event_date') }} as date) as month_start_date,
+        event_type as event_name,
+        event_date,
+        case when event_type = 'purchase' then 1 else 0 end as quantity,
+        revenue,
+        margin
+    from activity
+    where event_date >= {{ window_start }}
     union all
-    select * from churn_events
+    select
+        customer_id,
+        cast({{ dbt.date_trunc('month', 'recommended_date') }} as date)
+            as month_start_date,
+        'recommendation' as event_name,
+        recommended_date as event_date,
+        1 as quantity,
+        cast(null as decimal(18, 2)) as revenue,
+        cast(null as decimal(18, 2)) as margin
+    from recommendations
+    where
+        recommended_date >= {{ window_start }}
+        and recommended_date <= {{ as_of_date() }}
     union all
-    select * from window_changes
+    select
+        customer_id,
+        cast({{ dbt.date_trunc('month', 'event_date') }} as date) as month_start_date,
+        event_name,
+        event_date,
+        -1 as quantity,
+        cast(null as decimal(18, 2)) as revenue,
+        cast(null as decimal(18, 2)) as margin
+    from window_exits
+    where event_date >= {{ window_start }} and event_date <= {{ as_of_date() }}
+    -- the kept month's running totals, as of its end
+    {%- for event_name, quantity, event_date in [
+        ('carried_purchases', 'cumulative_purchases', 'last_purchase_date'),
+        ('carried_purchases_in_window', 'purchases_in_window', 'null'),
+        ('carried_recommendations_in_window', 'recommendations_in_window', 'null'),
+        ('carried_first_purchase', '0', 'first_purchase_date'),
+    ] %}
     union all
-    select * from carried_in_events
-),
-
-event_months as (
     select
         customer_id,
         month_start_date,
-        cast(sum(purchases) as bigint) as purchases,
+        '{{ event_name }}' as event_name,
+        cast({{ event_date }} as date) as event_date,
+        {{ quantity }} as quantity,
+        cast(null as decimal(18, 2)) as revenue,
+        cast(null as decimal(18, 2)) as margin
+    from carried_in
+    {%- endfor %}
+),
+
+event_months as (
+    -- the one pivot: the month's activity and the changes to the running totals
+    select
+        customer_id,
+        month_start_date,
+        cast(count(case when event_name = 'purchase' then 1 end) as bigint)
+            as purchases,
         sum(revenue) as revenue,
         sum(margin) as margin,
-        max(last_purchase_date) as last_purchase_date_in_month,
-        bool_or(is_reactivated) as is_reactivated,
-        bool_or(is_churned) as is_churned_in_month,
-        sum(cumulative_purchases_change) as cumulative_purchases_change,
-        sum(window_purchases_change) as window_purchases_change,
-        sum(window_recommendations_change) as window_recommendations_change
+        min(
+            case
+                when event_name in ('purchase', 'carried_first_purchase') then event_date
+            end
+        ) as first_purchase_date_in_month,
+        max(
+            case when event_name in ('purchase', 'carried_purchases') then event_date end
+        ) as last_purchase_date_in_month,
+        bool_or(event_name = 'reactivation') as is_reactivated,
+        bool_or(event_name = 'churn') as is_churned_in_month,
+        sum(
+            case
+                when event_name in ('purchase', 'carried_purchases') then quantity
+                else 0
+            end
+        ) as cumulative_purchases_change,
+        sum(
+            case
+                when event_name in (
+                    'purchase', 'purchase_leaves_window', 'carried_purchases_in_window'
+                ) then quantity
+                else 0
+            end
+        ) as window_purchases_change,
+        sum(
+            case
+                when event_name in (
+                    'recommendation',
+                    'recommendation_leaves_window',
+                    'carried_recommendations_in_window'
+                ) then quantity
+                else 0
+            end
+        ) as window_recommendations_change
     from events
     group by customer_id, month_start_date
 ),
 
 running as (
-    -- one sort: the running totals, the last purchase before the month, and the
-    -- customer's next month with events
+    -- one sort: the running totals, the first purchase, the last purchase before
+    -- the month, and the customer's next month with events
     select
         *,
+        min(first_purchase_date_in_month) over to_this_month as first_purchase_date,
         cast(sum(cumulative_purchases_change) over to_this_month as bigint)
             as cumulative_purchases,
         cast(sum(window_purchases_change) over to_this_month as bigint)
@@ -295,27 +259,6 @@ running as (
         )
 ),
 
-first_purchases as (
-    -- kept customers' from their kept month; the others' first purchase is among
-    -- the purchases read (all of theirs are)
-    select
-        customer_id,
-        min(first_purchase_date) as first_purchase_date
-    from (
-        select
-            customer_id,
-            first_purchase_date
-        from carried_in
-        union all
-        select
-            customer_id,
-            min(ordered_date) as first_purchase_date
-        from purchases
-        group by customer_id
-    ) as firsts
-    group by customer_id
-),
-
 repeated as (
     -- each month with events, then the quiet months up to the next one (or the as-of
     -- month)
@@ -335,7 +278,7 @@ months as (
     select
         repeated.customer_id,
         repeated.repeated_month_start_date as month_start_date,
-        first_purchases.first_purchase_date,
+        repeated.first_purchase_date,
         repeated.repeated_month_start_date = repeated.event_month_start_date
             as is_event_month,
         repeated.purchases,
@@ -355,7 +298,6 @@ months as (
             {{ as_of_date() }}
         ) as month_end_date
     from repeated
-    inner join first_purchases on repeated.customer_id = first_purchases.customer_id
     where repeated.repeated_month_start_date >= {{ window_start }}
 ),
 
@@ -383,7 +325,8 @@ month_values as (
         = cast({{ dbt.date_trunc('month', 'first_purchase_date') }} as date)
             as is_new_customer
     from months
-    -- from the first purchase's month on (a recommendation may come before it)
+    -- from the first purchase's month on (a recommendation may come before it: no
+    -- first purchase yet)
     where
         month_start_date
         >= cast({{ dbt.date_trunc('month', 'first_purchase_date') }} as date)

@@ -2,6 +2,14 @@
     Incremental by month (macro incremental_window_start): the answers dated from the
     window start on, or from the earliest month whose staged answers changed. -#}
 
+{{ config(
+    materialized='incremental',
+    unique_key='month_start_date',
+    incremental_strategy='insert_overwrite' if target.type == 'spark' else 'delete+insert',
+    partition_by='month_start_date' if target.type == 'spark' else none,
+    on_schema_change='fail',
+) }}
+
 {%- set response_columns = [
     'response_id', 'customer_id', 'survey_type', 'comment', 'score', 'is_anonymous',
     'responded_at'

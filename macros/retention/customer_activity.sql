@@ -6,6 +6,20 @@
 {%- endmacro %}
 
 
+{#- The vars a customer's kept months depend on, {name: value}: fct_customer_months
+    records them in every row and rebuilds every month when they change. -#}
+{% macro customer_month_rules() -%}
+    {%- set rules = {} -%}
+    {%- for name in [
+        'churn_after_days', 'at_risk_after_days', 'loyalty_window_days',
+        'loyal_min_orders_12m',
+    ] -%}
+        {%- do rules.update({name: var(name)}) -%}
+    {%- endfor -%}
+    {{ return(rules) }}
+{%- endmacro %}
+
+
 {#- Status as of a date: prospect (no purchase), active, at_risk (days since last
     purchase >= at_risk_after_days) or churned (>= churn_after_days). -#}
 {% macro customer_status(last_purchase_date, as_of) -%}

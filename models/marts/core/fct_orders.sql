@@ -5,6 +5,8 @@
     month in which int_orders_sequenced holds other rows than this table (the months
     it re-derived). -#}
 
+-- depends_on: {{ ref('stg_raw__as_of_date') }}
+
 {{ config(
     materialized='incremental',
     unique_key='month_start_date',

@@ -3,22 +3,19 @@
     and end, and the loyalty stage at the month's end.
 
     Built from one list of events, each in the month it takes effect, pivoted once
-    into the months that have events (about two in five):
-      - the purchases, reactivations and churns of int_customer_activity_events;
-      - the trailing loyalty window (loyalty_window_days ending on the month's end):
-        a purchase or a recommendation on day d enters it in d's month and leaves it
-        in the month of d + loyalty_window_days (on or before the as-of date), so
-        that running sums over the months count what is in the window at each
-        month's end, exactly to the day.
-    Each month with events then takes its running totals and is repeated for the
-    quiet months up to the customer's next one.
+    into the months that have events (about two in five): the purchases,
+    reactivations and churns of int_customer_activity_events, and the trailing
+    loyalty window's changes (a purchase or recommendation on day d enters it in d's
+    month and leaves it in the month of d + loyalty_window_days), so that running
+    sums count what is in the window at each month's end, exactly to the day. Each
+    month with events takes its running totals and is repeated for the quiet months
+    up to the customer's next one.
 
     Incremental by month (macro incremental_window_start): the months from the window
     start on, or from the earliest month whose purchases in int_orders_sequenced
-    changed. The kept row of the month before enters the list as the customer's
-    running totals, so only the events of the rebuilt months, and the purchases and
-    recommendations that leave the window in them, are read. The rules the months
-    were built with are recorded in every row (churn_after_days, ...): when they
+    changed. The kept month before enters the list as the customer's running totals,
+    so only the events of the rebuilt months (and the exits from their windows) are
+    read. The rules (customer_month_rules) are recorded in every row: when they
     change, every month is rebuilt. -#}
 
 {{ config(
@@ -29,50 +26,40 @@
     on_schema_change='fail',
 ) }}
 
-{#- the vars the kept months depend on: recorded in every row -#}
-{%- set rules = {
-    'churn_after_days': var('churn_after_days'),
-    'at_risk_after_days': var('at_risk_after_days'),
-    'loyalty_window_days': var('loyalty_window_days'),
-    'loyal_min_orders_12m': var('loyal_min_orders_12m'),
-} -%}
+{%- set rules = customer_month_rules() -%}
 {#- a customer's month of purchases that int_orders_sequenced holds otherwise than
     this table (an order refunded, or moved, since) re-derives that month on -#}
 {%- set purchase_columns = [
-    'customer_id', 'purchases', 'revenue', 'margin', 'last_purchase_date'
-] -%}
+    'customer_id', 'purchases', 'revenue', 'margin', 'last_purchase_date'] -%}
 {%- set window_start = incremental_window_start(
     'month_end_date', rules=rules, compare={
     'columns': purchase_columns,
-    'upstream': 'select customer_id, month_start_date, cast(count(*) as bigint) as purchases, '
-        ~ 'cast(sum(revenue) as decimal(18, 2)) as revenue, '
+    'upstream': 'select customer_id, month_start_date, '
+        ~ 'cast(count(*) as bigint) as purchases, cast(sum(revenue) as decimal(18, 2)) as revenue, '
         ~ 'cast(sum(margin) as decimal(18, 2)) as margin, '
         ~ 'max(ordered_date) as last_purchase_date from ' ~ ref('int_orders_sequenced')
         ~ ' where is_purchase group by customer_id, month_start_date',
     'kept': 'select ' ~ purchase_columns | join(', ') ~ ', month_start_date from ' ~ this
         ~ ' where purchases > 0',
 }) -%}
+{#- the kept month before the window carries its running totals in (unless every
+    month is rebuilt) -#}
+{%- set carries_in = is_incremental()
+    and window_start != incremental_window_everything() -%}
 {%- set loyalty_window_days = var('loyalty_window_days') -%}
 {%- set as_of_month = 'cast(' ~ dbt.date_trunc('month', as_of_date()) ~ ' as date)' -%}
-{%- set previous_month = 'cast(' ~ dbt.dateadd('month', -1, window_start)
-    ~ ' as date)' -%}
-{#- the first day whose purchase or recommendation can leave the window in a
-    rebuilt month -#}
+{%- set previous_month = 'cast('
+    ~ dbt.dateadd('month', -1, window_start) ~ ' as date)' -%}
+{#- the first day whose purchase or recommendation can leave a rebuilt month's window -#}
 {%- set events_start = 'cast('
     ~ dbt.dateadd('day', -1 * loyalty_window_days, window_start) ~ ' as date)' -%}
+{#- in month_values: the month a row stands for, and whether it has events -#}
+{%- set month = 'repeated_month_start_date' -%}
+{%- set is_event_month = '(repeated_month_start_date = event_month_start_date)' -%}
+{%- set first_purchase_month = 'cast(' ~ dbt.date_trunc('month', 'first_purchase_date')
+    ~ ' as date)' -%}
 
-with activity as (
-    select
-        customer_id,
-        event_type,
-        event_date,
-        revenue,
-        margin
-    from {{ ref('int_customer_activity_events') }}
-    where event_date >= {{ events_start }}
-),
-
-recommendations as (
+with recommendations as (
     select
         customer_id,
         recommended_date
@@ -80,9 +67,10 @@ recommendations as (
     where recommended_date >= {{ events_start }}
 ),
 
+{%- if carries_in %}
+
 carried_in as (
-    -- the kept month before the rebuilt ones (none when every month is rebuilt)
-    {%- if is_incremental() and window_start != incremental_window_everything() %}
+    -- the kept month before the rebuilt ones
     select
         customer_id,
         month_start_date,
@@ -93,41 +81,13 @@ carried_in as (
         last_purchase_date
     from {{ this }}
     where month_start_date = {{ previous_month }}
-    {%- else %}
-    select
-        cast(null as {{ dbt.type_string() }}) as customer_id,
-        cast(null as date) as month_start_date,
-        cast(null as date) as first_purchase_date,
-        cast(null as bigint) as cumulative_purchases,
-        cast(null as bigint) as purchases_in_window,
-        cast(null as bigint) as recommendations_in_window,
-        cast(null as date) as last_purchase_date
-    where false
-    {%- endif %}
 ),
-
-window_exits as (
-    -- a purchase or recommendation on day d is in the window of the month ends in
-    -- [d, d + loyalty_window_days)
-    select
-        customer_id,
-        'purchase_leaves_window' as event_name,
-        cast({{ dbt.dateadd('day', loyalty_window_days, 'event_date') }} as date)
-            as event_date
-    from activity
-    where event_type = 'purchase'
-    union all
-    select
-        customer_id,
-        'recommendation_leaves_window' as event_name,
-        cast({{ dbt.dateadd('day', loyalty_window_days, 'recommended_date') }} as date)
-            as event_date
-    from recommendations
-),
+{%- endif %}
 
 events as (
     -- (customer, month, event, day, quantity, amounts): each in the month it takes
-    -- effect
+    -- effect; a purchase or recommendation on day d is in the window of the month
+    -- ends in [d, d + loyalty_window_days)
     select
         customer_id,
         cast({{ dbt.date_trunc('month', 'event_date') }} as date) as month_start_date,
@@ -136,50 +96,45 @@ events as (
         case when event_type = 'purchase' then 1 else 0 end as quantity,
         revenue,
         margin
-    from activity
+    from {{ ref('int_customer_activity_events') }}
     where event_date >= {{ window_start }}
+    {#- the other events: (name, quantity, day, source, its rows); an exit from the
+        window is in the build's months, a kept total in the month before them -#}
+    {%- set exit_day = 'cast('
+        ~ dbt.dateadd('day', loyalty_window_days, 'DAY') ~ ' as date)' %}
+    {%- set in_build = ' between ' ~ window_start ~ ' and ' ~ as_of_date() %}
+    {%- for event_name, quantity, day, source, rows in [
+        ('recommendation', '1', 'recommended_date', 'recommendations',
+         'recommended_date' ~ in_build),
+        ('purchase_exit', '-1', exit_day.replace('DAY', 'event_date'),
+         ref('int_customer_activity_events'), "event_type = 'purchase' and event_date >= "
+         ~ events_start ~ ' and ' ~ exit_day.replace('DAY', 'event_date') ~ in_build),
+        ('recommendation_exit', '-1', exit_day.replace('DAY', 'recommended_date'),
+         'recommendations', exit_day.replace('DAY', 'recommended_date') ~ in_build),
+    ] + ([
+        ('kept_purchases', 'cumulative_purchases', 'last_purchase_date', 'carried_in', none),
+        ('kept_window_purchases', 'purchases_in_window', 'null', 'carried_in', none),
+        ('kept_window_recommendations', 'recommendations_in_window', 'null', 'carried_in',
+         none),
+        ('kept_first_purchase', '0', 'first_purchase_date', 'carried_in', none),
+    ] if carries_in else []) %}
     union all
     select
         customer_id,
-        cast({{ dbt.date_trunc('month', 'recommended_date') }} as date)
-            as month_start_date,
-        'recommendation' as event_name,
-        recommended_date as event_date,
-        1 as quantity,
-        cast(null as decimal(18, 2)) as revenue,
-        cast(null as decimal(18, 2)) as margin
-    from recommendations
-    where
-        recommended_date >= {{ window_start }}
-        and recommended_date <= {{ as_of_date() }}
-    union all
-    select
-        customer_id,
-        cast({{ dbt.date_trunc('month', 'event_date') }} as date) as month_start_date,
-        event_name,
-        event_date,
-        -1 as quantity,
-        cast(null as decimal(18, 2)) as revenue,
-        cast(null as decimal(18, 2)) as margin
-    from window_exits
-    where event_date >= {{ window_start }} and event_date <= {{ as_of_date() }}
-    -- the kept month's running totals, as of its end
-    {%- for event_name, quantity, event_date in [
-        ('carried_purchases', 'cumulative_purchases', 'last_purchase_date'),
-        ('carried_purchases_in_window', 'purchases_in_window', 'null'),
-        ('carried_recommendations_in_window', 'recommendations_in_window', 'null'),
-        ('carried_first_purchase', '0', 'first_purchase_date'),
-    ] %}
-    union all
-    select
-        customer_id,
+        {%- if source == 'carried_in' %}
         month_start_date,
+        {%- else %}
+        cast({{ dbt.date_trunc('month', day) }} as date) as month_start_date,
+        {%- endif %}
         '{{ event_name }}' as event_name,
-        cast({{ event_date }} as date) as event_date,
+        cast({{ day }} as date) as event_date,
         {{ quantity }} as quantity,
         cast(null as decimal(18, 2)) as revenue,
         cast(null as decimal(18, 2)) as margin
-    from carried_in
+    from {{ source }}
+    {%- if rows %}
+    where {{ rows }}
+    {%- endif %}
     {%- endfor %}
 ),
 
@@ -194,38 +149,31 @@ event_months as (
         sum(margin) as margin,
         min(
             case
-                when event_name in ('purchase', 'carried_first_purchase') then event_date
+                when event_name in ('purchase', 'kept_first_purchase') then event_date
             end
         ) as first_purchase_date_in_month,
         max(
-            case when event_name in ('purchase', 'carried_purchases') then event_date end
+            case when event_name in ('purchase', 'kept_purchases') then event_date end
         ) as last_purchase_date_in_month,
+        {%- for change, events in {
+            'cumulative_purchases_change': ['purchase', 'kept_purchases'],
+            'window_purchases_change': ['purchase', 'purchase_exit', 'kept_window_purchases'],
+            'window_recommendations_change': [
+                'recommendation', 'recommendation_exit', 'kept_window_recommendations'],
+        }.items() %}
+        sum(
+            case
+                when event_name in (
+                    {%- for event in events %}
+                    '{{ event }}'{% if not loop.last %},{% endif %}
+                    {%- endfor %}
+                ) then quantity
+                else 0
+            end
+        ) as {{ change }},
+        {%- endfor %}
         bool_or(event_name = 'reactivation') as is_reactivated,
-        bool_or(event_name = 'churn') as is_churned_in_month,
-        sum(
-            case
-                when event_name in ('purchase', 'carried_purchases') then quantity
-                else 0
-            end
-        ) as cumulative_purchases_change,
-        sum(
-            case
-                when event_name in (
-                    'purchase', 'purchase_leaves_window', 'carried_purchases_in_window'
-                ) then quantity
-                else 0
-            end
-        ) as window_purchases_change,
-        sum(
-            case
-                when event_name in (
-                    'recommendation',
-                    'recommendation_leaves_window',
-                    'carried_recommendations_in_window'
-                ) then quantity
-                else 0
-            end
-        ) as window_recommendations_change
+        bool_or(event_name = 'churn') as is_churned_in_month
     from events
     group by customer_id, month_start_date
 ),
@@ -274,62 +222,33 @@ repeated as (
     where running.month_start_date <= {{ as_of_month }}
 ),
 
-months as (
-    select
-        repeated.customer_id,
-        repeated.repeated_month_start_date as month_start_date,
-        repeated.first_purchase_date,
-        repeated.repeated_month_start_date = repeated.event_month_start_date
-            as is_event_month,
-        repeated.purchases,
-        repeated.revenue,
-        repeated.margin,
-        repeated.is_reactivated,
-        repeated.is_churned_in_month,
-        repeated.cumulative_purchases,
-        repeated.purchases_in_window,
-        repeated.recommendations_in_window,
-        repeated.last_purchase_date,
-        repeated.last_purchase_date_before_month,
-        least(
-            cast(
-                {{ dbt.last_day('repeated.repeated_month_start_date', 'month') }} as date
-            ),
-            {{ as_of_date() }}
-        ) as month_end_date
-    from repeated
-    where repeated.repeated_month_start_date >= {{ window_start }}
-),
-
 month_values as (
     -- a quiet month keeps its event month's running totals, with no activity
     select
         customer_id,
-        month_start_date,
+        {{ month }} as month_start_date,
         first_purchase_date,
-        case when is_event_month then purchases else 0 end as purchases,
-        case when is_event_month then coalesce(revenue, 0) else 0 end as revenue,
-        case when is_event_month then margin end as margin,
-        is_event_month and is_reactivated as is_reactivated,
-        is_event_month and is_churned_in_month as is_churned_in_month,
+        case when {{ is_event_month }} then purchases else 0 end as purchases,
+        case when {{ is_event_month }} then coalesce(revenue, 0) else 0 end as revenue,
+        case when {{ is_event_month }} then margin end as margin,
+        {{ is_event_month }} and is_reactivated as is_reactivated,
+        {{ is_event_month }} and is_churned_in_month as is_churned_in_month,
         cumulative_purchases,
         purchases_in_window,
         recommendations_in_window,
         last_purchase_date,
         case
-            when is_event_month then last_purchase_date_before_month
+            when {{ is_event_month }} then last_purchase_date_before_month
             else last_purchase_date
         end as last_purchase_date_at_month_start,
-        month_end_date,
-        month_start_date
-        = cast({{ dbt.date_trunc('month', 'first_purchase_date') }} as date)
-            as is_new_customer
-    from months
+        least(
+            cast({{ dbt.last_day(month, 'month') }} as date), {{ as_of_date() }}
+        ) as month_end_date,
+        {{ month }} = {{ first_purchase_month }} as is_new_customer
+    from repeated
     -- from the first purchase's month on (a recommendation may come before it: no
     -- first purchase yet)
-    where
-        month_start_date
-        >= cast({{ dbt.date_trunc('month', 'first_purchase_date') }} as date)
+    where {{ month }} >= {{ window_start }} and {{ month }} >= {{ first_purchase_month }}
 ),
 
 final as (

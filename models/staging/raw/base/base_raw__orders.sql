@@ -9,7 +9,9 @@ with source as (
 ),
 
 customers as (
-    select customer_id from {{ ref('stg_raw__customers') }}
+    -- the staged customers (stg_raw__customers): those with no quarantine reason
+    select customer_id from {{ ref('base_raw__customers') }}
+    where quarantine_reason is null
 ),
 
 statuses as (

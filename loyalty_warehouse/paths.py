@@ -1,4 +1,4 @@
-"""Where the warehouse files are: one place for each default.
+"""Where the warehouse files are, and the project's defaults: one place for each.
 
 The working warehouse is the DuckDB file a build writes (LOYALTY_DB_PATH, default
 warehouse.duckdb); the published snapshot is the file BI reads (LOYALTY_PUBLISHED_PATH,
@@ -15,6 +15,14 @@ from pathlib import Path
 
 DEFAULT_WAREHOUSE = "warehouse.duckdb"
 SUFFIX = ".duckdb"
+PROJECT = Path(__file__).resolve().parents[1] / "dbt_project.yml"
+
+
+def project_var(name: str):
+    """A var's default as dbt_project.yml sets it (a build's --vars may override it)."""
+    import yaml
+
+    return yaml.safe_load(PROJECT.read_text())["vars"][name]
 
 
 def warehouse_path() -> Path:

@@ -205,11 +205,16 @@ def _quiet() -> None:
 def validate(
     db_path: Path,
     docs_dir: Path = Path("target/gx"),  # must end in /gx: GX's project folder name
-    quarantine_error_share: float = 0.25,
+    quarantine_error_share: float | None = None,
     build_docs: bool = True,
 ) -> tuple[list[Failure], int]:
-    """Run every check; returns the failures and the number of expectations run."""
+    """Run every check; returns the failures and the number of expectations run.
+    quarantine_error_share: by default the var of dbt_project.yml the build uses."""
     _quiet()
+    if quarantine_error_share is None:
+        from loyalty_warehouse.paths import project_var
+
+        quarantine_error_share = project_var("quarantine_error_share")
     import great_expectations as gx
 
     if build_docs:

@@ -27,11 +27,11 @@ def test_sampled_peak_memory_counts_the_grandchildren(tmp_path):
     import os
     import sys
 
-    from loyalty_warehouse.bench import _run_sampled
+    from loyalty_warehouse.bench.measure import run_sampled
 
     hold = "x = bytearray(200 * 1024 * 1024); import time; time.sleep(1.5)"
     parent = f"import subprocess, sys; subprocess.call([sys.executable, '-c', {hold!r}])"
-    seconds, peak_mb = _run_sampled([sys.executable, "-c", parent], dict(os.environ),
+    seconds, peak_mb = run_sampled([sys.executable, "-c", parent], dict(os.environ),
                                     tmp_path / "log")  # fmt: skip
     assert seconds >= 1.5
     assert 200 <= peak_mb < 400

@@ -262,7 +262,7 @@ def test_the_exposures_name_the_marts_each_page_reads():
 
     import yaml
 
-    source = (ROOT / "loyalty_warehouse" / "dashboard" / "pages.py").read_text()
+    pages_dir = ROOT / "loyalty_warehouse" / "dashboard" / "pages"
     exposures = yaml.safe_load((ROOT / "models" / "marts" / "_marts__exposures.yml").read_text())
     declared = {
         e["name"]: {re.search(r"ref\('(\w+)'\)", d).group(1) for d in e["depends_on"]}
@@ -277,5 +277,5 @@ def test_the_exposures_name_the_marts_each_page_reads():
     }
     assert set(declared) == set(pages.values())
     for function, exposure in pages.items():
-        body = source.split(f"\ndef {function}(")[1].split("\ndef ")[0]
+        body = (pages_dir / f"{function}.py").read_text()
         assert set(re.findall(r"marts\.(\w+)", body)) == declared[exposure], function

@@ -8,12 +8,13 @@ from __future__ import annotations
 import streamlit as st
 
 from loyalty_warehouse.dashboard import pages
+from loyalty_warehouse.dashboard.charts import Filters
 from loyalty_warehouse.dashboard.warehouse import WarehouseUnavailable, check, query
 
 st.set_page_config(page_title="Loyalty warehouse", page_icon=":bar_chart:", layout="wide")
 
 
-def sidebar() -> pages.Filters:
+def sidebar() -> Filters:
     months = query(
         "select month_start_date from marts.fct_retention_monthly order by 1"
     ).month_start_date.tolist()
@@ -38,7 +39,7 @@ def sidebar() -> pages.Filters:
         sorted(segments.country_code.dropna().unique()),
         help="Customer-level charts only (CLV, RFM); monthly marts cover every customer.",
     )
-    return pages.Filters(first, last, channels, countries)
+    return Filters(first, last, channels, countries)
 
 
 def main() -> None:

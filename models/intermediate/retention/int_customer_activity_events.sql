@@ -2,9 +2,9 @@
     a reactivation, a purchase churn_after_days or more after the previous one; and
     a churn, churn_after_days after a purchase that no other followed within that
     time: before each reactivation, and after the last purchase once the as-of date
-    has reached it. The churn rule of docs/marts.md (churn, after "Predictive CLV") is derived here only;
-    fct_churn_events, fct_customer_months and int_customer_purchases_summarised read
-    it.
+    has reached it. The churn rule of docs/marts.md (churn, after "Predictive CLV")
+    is derived here only: fct_churn_events, fct_customer_months and
+    int_customer_purchases_summarised read it.
 
     A view: the purchases of int_orders_sequenced with a few derived rows, read by
     each of its readers for the dates it needs (a daily build's months only). -#}

@@ -1,0 +1,52 @@
+"""The publish step of `loyalty build` after the bench's full build: the DuckDB
+snapshot, then PostgreSQL when a server is at hand."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+from loyalty_warehouse.bench.measure import ROOT, Step
+from loyalty_warehouse.bench.workspace import Workspace
+
+
+def postgres_server(space: Workspace):
+    """(URL, stop) of the PostgreSQL server to publish into: LOYALTY_BENCH_POSTGRES,
+    else a throwaway one (tests_python/pg_server.py) when Debian's server is installed,
+    else (None, None)."""
+    if os.environ.get("LOYALTY_BENCH_POSTGRES"):
+        return os.environ["LOYALTY_BENCH_POSTGRES"], lambda: None
+    path = ROOT / "tests_python" / "pg_server.py"
+    if not path.exists():
+        return None, None
+    spec = importlib.util.spec_from_file_location("pg_server", path)
+    pg_server = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pg_server)
+    if pg_server.binaries() is None:
+        return None, None
+    folder = space.folder / "postgres"
+    return pg_server.start(folder), lambda: pg_server.stop(folder)
+
+
+def bench(space: Workspace, repeat: int, steps: dict[str, Step], progress) -> None:
+    from loyalty_warehouse.publish import publish_duckdb
+
+    published = space.folder / "warehouse.published.duckdb"
+    step = steps["publish_duckdb"] = Step("publish: DuckDB snapshot (copy, rename)")
+    for i in range(repeat):
+        progress(f"publishing the DuckDB snapshot {i + 1}/{repeat}")
+        step.seconds.append(publish_duckdb(space.db, published).seconds)
+    url, stop = postgres_server(space)
+    if url is None:
+        return
+    from loyalty_warehouse.publish_postgres import publish_postgres
+
+    step = steps["publish_postgres"] = Step("publish: PostgreSQL (load, keys, swap)")
+    try:
+        for i in range(repeat):
+            progress(f"publishing into PostgreSQL {i + 1}/{repeat}")
+            done = publish_postgres(published, url, manifest=space.target / "manifest.json")
+            step.seconds.append(done.seconds)
+            step.note = f"{sum(done.tables.values()):,} rows"
+    finally:
+        stop()

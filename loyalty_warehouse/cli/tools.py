@@ -1,0 +1,135 @@
+"""`loyalty compare-engines`, `clv-fit` and `bench`: tools around the build."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from loyalty_warehouse import paths
+from loyalty_warehouse.cli import app, console
+
+
+@app.command("compare-engines")
+def compare_engines(
+    db: Path = typer.Option(
+        Path(paths.DEFAULT_WAREHOUSE), envvar="LOYALTY_DB_PATH", help="DuckDB warehouse."
+    ),
+    target: str = typer.Option("spark", help="The Spark session target of profiles.yml."),
+    project_dir: Path = typer.Option(
+        Path("."), help="The dbt project whose profile has the target (a root project's)."
+    ),
+) -> None:
+    """Compare the Spark build with a DuckDB build of the same raw data.
+
+    Compare every table of `marts` and `quarantine` built on Spark with the DuckDB
+    warehouse built from the same raw data: tables, columns, counts and every value
+    (floating-point numbers within 1e-9 relative, 1e-6 in the CLV tables). One line per
+    table; exits 1 if any differs."""
+    from loyalty_warehouse.engines import compare, report, spark_tables
+    from loyalty_warehouse.spark_session import DbtArgs, start
+
+    if not db.exists():
+        console.print(f"[red]No warehouse at {db}: build it with dbt first.")
+        raise typer.Exit(2)
+    results = compare(db, spark_tables(start(DbtArgs(target=target, project_dir=project_dir))))
+    typer.echo(report(results))
+    different = [r for r in results if not r.equal]
+    console.print(f"{len(results) - len(different)} tables equal, {len(different)} different")
+    if different:
+        raise typer.Exit(1)
+
+
+@app.command("clv-fit")
+def clv_fit(
+    db: Path = typer.Option(
+        Path(paths.DEFAULT_WAREHOUSE), envvar="LOYALTY_DB_PATH", help="Warehouse built by dbt."
+    ),
+    repeat: int = typer.Option(3, min=1, help="Fit this many times; report the median."),
+) -> None:
+    """Refit the CLV models on the warehouse and time the fit.
+
+    Refit BG/NBD and Gamma-Gamma on the warehouse's int_clv_customer_summary and
+    print the parameters and the median fit time (what clv_model_params does)."""
+    import statistics
+
+    import duckdb
+    from rich.table import Table
+
+    from loyalty_warehouse.clv_tables import PARAMS_INPUT_COLUMNS, model_params
+
+    # the columns clv_model_params reads, as Arrow, as the dbt model gets them
+    with duckdb.connect(str(db), read_only=True) as con:
+        summary = con.sql(
+            f"select {', '.join(PARAMS_INPUT_COLUMNS)} from intermediate.int_clv_customer_summary"
+        ).fetch_arrow_table()
+    seconds = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        params = model_params(summary).to_pandas()
+        seconds.append(time.perf_counter() - started)
+    median = statistics.median(seconds)
+    table = Table(
+        title=f"{summary.num_rows:,} customers fitted, median {median:.2f} s over {repeat}"
+    )
+    for column in ("model", "parameter", "value", "std_error", "converged"):
+        table.add_column(column)
+    for row in params.itertuples():
+        value = f"{row.value:.4f}" if row.converged else "-"
+        error = f"{row.std_error:.4f}" if row.converged else "-"
+        table.add_row(row.model, row.parameter, value, error, str(row.converged))
+    Console().print(table)
+
+
+@app.command()
+def bench(
+    customers: int = typer.Option(100_000, min=100, help="Customers to generate."),
+    repeat: int = typer.Option(3, min=1, help="Runs per timing; the median is reported."),
+    workdir: Path = typer.Option(Path("target/bench"), help="Scratch folder for the runs."),
+    target: str = typer.Option(
+        "dev",
+        help="dev (DuckDB), or spark: one full build on DuckDB and on Spark, then a "
+        "one-day Spark build compared with DuckDB (bench_spark.json).",
+    ),
+    one_day: bool = typer.Option(
+        True, "--one-day/--no-one-day", help="With --target spark: also the one-day build."
+    ),
+    sizes: str = typer.Option(
+        "",
+        help="Comma-separated sizes (e.g. 10000,100000,1000000) measured in one session "
+        "instead of --customers: one table row each, WORKDIR/bench_sizes.json; above "
+        "1,000,000 one export order and no comparison build.",
+    ),
+) -> None:
+    """Measure generation, builds, memory and the CLV models against lifetimes.
+
+    Generate data; for each export order (the next day's rows appended, or sorted in
+    by customer id) time the full dbt build of all days but the last (peak memory
+    too), then the one-day incremental build that adds the last day, and check its
+    marts against a full build of both; time the CLV models, run alone, against
+    lifetimes doing the same work on the same customers (in a venv of its own), and
+    the BG/NBD fits alone; list the ten slowest nodes of each build. Results also go
+    to WORKDIR/bench.json; with --sizes, one row per size (bench_sizes.json)."""
+    from loyalty_warehouse.bench import print_result, run, run_sizes, run_spark, sizes_table
+
+    def progress(message: str) -> None:
+        console.print(f"[dim]{message}")
+
+    if sizes:
+        try:
+            counts = [int(size.replace("_", "")) for size in sizes.split(",")]
+        except ValueError:
+            console.print(f"[red]--sizes must be whole numbers separated by commas, not {sizes!r}")
+            raise typer.Exit(2) from None
+        out = run_sizes(counts, repeat, workdir, progress=progress)
+        console.print(f"{out['machine']}; median of {repeat}")
+        typer.echo(sizes_table(out))
+        return
+    if target == "spark":
+        result = run_spark(customers, workdir, progress=progress, one_day=one_day)
+        repeat = 1
+    else:
+        result = run(customers, repeat, workdir, progress=progress)
+    print_result(result, customers, repeat)

@@ -33,7 +33,7 @@ def facts(db: Path) -> dict:
         ]
         rows = {m: con.execute(f'select count(*) from marts."{m}"').fetchone()[0] for m in marts}
         as_of, source = con.execute(
-            "select as_of_date, as_of_date_source from staging.stg_raw__as_of_date"
+            "select as_of_date, as_of_date_source from staging.base_raw__as_of_date"
         ).fetchone()
         quarantined = dict.fromkeys(RAW_TABLES, 0)
         quarantined.update(

@@ -207,7 +207,7 @@ def test_no_orders_at_all_builds_every_mart(tmp_path):
     assert len(lines) == 1 and lines[0].endswith(
         "As-of date 2024-03-10 (latest raw timestamp (no dated orders))"
     ), lines
-    assert result.query("select as_of_date from staging.stg_raw__as_of_date") == [
+    assert result.query("select as_of_date from staging.base_raw__as_of_date") == [
         (date(2024, 3, 10),)
     ]
     marts = {

@@ -86,7 +86,8 @@ def test_a_build_publishes_the_marts_alone_with_their_comments(days):
     assert build_info(working) == (as_of, built_at, commit)
     with duckdb.connect(str(working), read_only=True) as con:
         assert (
-            as_of == con.execute("select as_of_date from staging.stg_raw__as_of_date").fetchone()[0]
+            as_of
+            == con.execute("select as_of_date from staging.base_raw__as_of_date").fetchone()[0]
         )
     assert commit == project_commit(ROOT) and len(commit) >= 40
     assert built_at.year >= 2026

@@ -31,7 +31,7 @@ def built(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def replay(built):
-    as_of = built.query("select as_of_date from staging.stg_raw__as_of_date")[0][0]
+    as_of = built.query("select as_of_date from staging.base_raw__as_of_date")[0][0]
     days = defaultdict(set)
     for customer, day in built.query(
         "select customer_id, ordered_date from marts.fct_orders where is_purchase"

@@ -151,7 +151,7 @@ with customers as (
 ),
 as_of as (
     select max(month_start_date) as as_of_month,
-        (select as_of_date from staging.stg_raw__as_of_date) as as_of_date
+        (select as_of_date from staging.base_raw__as_of_date) as as_of_date
     from marts.fct_retention_monthly
 ),
 orders as (

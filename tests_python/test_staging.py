@@ -128,9 +128,9 @@ def test_only_customers_and_orders_builds(minimal_build):
     assert result.query("select count(*) from staging.stg_raw__orders") == [(3,)]
     assert result.query("select count(*) from staging.stg_raw__survey_responses") == [(0,)]
     assert result.query("select count(*) from staging.stg_raw__referral_offers") == [(0,)]
-    assert result.query("select as_of_date from staging.stg_raw__as_of_date")[0][0].isoformat() == (
-        "2024-02-05"
-    )
+    assert result.query("select as_of_date from staging.base_raw__as_of_date")[0][
+        0
+    ].isoformat() == ("2024-02-05")
 
 
 def _one_error_line(output: str) -> str:

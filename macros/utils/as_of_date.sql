@@ -1,12 +1,12 @@
 {#- The date every "as of" rule uses, as a SQL date expression.
     The var as_of_date when set (YYYY-MM-DD), else the latest order date as computed
-    once per build by stg_raw__as_of_date: looked up when a model runs and written
+    once per build by base_raw__as_of_date: looked up when a model runs and written
     as a literal, because a filter on a literal date reaches the table scan (it
     skips row groups) and one on a subquery does not. Where that table is not
     built yet (parsing, linting) or in unit tests (which mock it), the subquery. -#}
 {% macro as_of_date() -%}
     {%- set value = var('as_of_date', none) -%}
-    {%- set relation = ref('stg_raw__as_of_date') -%}
+    {%- set relation = ref('base_raw__as_of_date') -%}
     {%- if value -%}
         cast('{{ value }}' as date)
     {%- elif execute and model is defined and model.resource_type in ['model', 'test']

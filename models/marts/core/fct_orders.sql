@@ -5,7 +5,7 @@
     month in which int_orders_sequenced holds other rows than this table (the months
     it re-derived). -#}
 
--- depends_on: {{ ref('stg_raw__as_of_date') }}
+-- depends_on: {{ ref('base_raw__as_of_date') }}
 
 {{ config(
     materialized='incremental',

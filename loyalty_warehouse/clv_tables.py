@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from loyalty_warehouse import clv
+from loyalty_warehouse import clv, clv_predictions
 
 # Explicit schemas: DuckDB would guess the types of an empty frame's columns.
 PARAMS_SCHEMA = pa.schema([
@@ -136,19 +136,22 @@ def customer_predictions(
     if n and bg is not None:
         unit = float(_first(summary, "time_unit_days"))
         x, t_x, T, m_x = (_numbers(summary, c) for c in ("x", "t_x", "T", "m_x"))
-        alive = clv.p_alive(bg, x, t_x, T)
+        alive = clv_predictions.p_alive(bg, x, t_x, T)
         holdout_t = _numbers(summary, "holdout_days") / unit
         # E[Y(t) | x, t_x, T] = P(alive) E[Y(t) | x, T, alive], [FHL05a] eq. (10)
-        holdout = clv.expected_transactions_if_alive(bg, holdout_t, x, T) * alive
+        holdout = clv_predictions.expected_transactions_if_alive(bg, holdout_t, x, T) * alive
         if gg is not None:
-            spend = clv.conditional_expected_spend(gg, x, np.nan_to_num(m_x, nan=0.0))
+            spend = clv_predictions.conditional_expected_spend(gg, x, np.nan_to_num(m_x, nan=0.0))
             # the discounted sum also gives the expected transactions over the horizon
-            value, expected = clv.discounted_clv(
+            value, expected = clv_predictions.discounted_clv(
                 bg, spend, x, t_x, T, horizon_days, unit,
                 annual_discount_rate, float(_first(summary, "margin_rate")), alive,
             )  # fmt: skip
         else:
-            expected = clv.expected_transactions_if_alive(bg, horizon_days / unit, x, T) * alive
+            expected = (
+                clv_predictions.expected_transactions_if_alive(bg, horizon_days / unit, x, T)
+                * alive
+            )
     computed = {
         "p_alive": alive,
         "expected_transactions": expected,

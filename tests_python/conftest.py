@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import csv
 import functools
 import os
 import shutil
@@ -109,6 +110,17 @@ def dbt_build(tmp_path):
         return run_dbt(raw_dir, tmp_path / "warehouse.duckdb", *args, vars_=vars_)
 
     return _build
+
+
+@pytest.fixture(scope="session")
+def cdnow():
+    """The CDNOW sample's calibration summary (x, t_x, T, zbar), as published by
+    Fader, Hardie and Lee: 2,357 customers."""
+    import numpy as np
+
+    with (FIXTURES / "cdnow" / "cdnow_summary.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    return {k: np.array([float(r[k]) for r in rows]) for k in ("x", "t_x", "T", "zbar")}
 
 
 # The order pytest-xdist hands out the test files in (`--dist loadfile`: a file runs

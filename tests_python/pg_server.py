@@ -97,6 +97,29 @@ def stop(folder: Path, timeout: float = 30) -> None:
         shutil.rmtree(data, ignore_errors=True)
 
 
+def url_of(url: str, database: str | None = None, user: str | None = None) -> str:
+    """The server URL url with another database and/or user."""
+    base, current = url.rsplit("/", 1)
+    if user:
+        base = f"postgresql://{user}@{base.split('@', 1)[1]}"
+    return f"{base}/{database or current}"
+
+
+def connect(url: str):
+    """An ADBC connection (the tests' client; imported here, so that the command line
+    above needs only the standard library)."""
+    import adbc_driver_postgresql.dbapi as pg
+
+    return pg.connect(url)
+
+
+def rows(conn, sql: str, params: tuple = ()) -> list[tuple]:
+    """The rows of one statement on an ADBC connection."""
+    cur = conn.cursor()
+    cur.execute(sql, parameters=params or None)
+    return cur.fetchall()
+
+
 if __name__ == "__main__":
     if len(sys.argv) < 3 or sys.argv[1] not in ("start", "stop"):
         sys.exit(__doc__)

@@ -10,15 +10,8 @@ import pytest
 from scipy import optimize, special
 
 from conftest import FIXTURES
-from loyalty_warehouse import clv, clv_objectives
+from loyalty_warehouse import clv, clv_objectives, clv_predictions
 from loyalty_warehouse.generate import BG_NBD_TRUTH, GAMMA_GAMMA_TRUTH, simulate_bg_nbd
-
-
-@pytest.fixture(scope="module")
-def cdnow():
-    with (FIXTURES / "cdnow" / "cdnow_summary.csv").open() as fh:
-        rows = list(csv.DictReader(fh))
-    return {k: np.array([float(r[k]) for r in rows]) for k in ("x", "t_x", "T", "zbar")}
 
 
 def test_log_likelihood_of_two_tiny_customers_by_hand():
@@ -54,7 +47,7 @@ def test_conditional_expectation_of_the_papers_example_customer(cdnow):
     # FHL05a, section 4: a customer with x = 2, t_x = 30.43, T = 38.86 is expected to
     # make 1.226 transactions in the next 39 weeks.
     params = clv.BgNbdParams(r=0.243, alpha=4.414, a=0.793, b=2.426)
-    value = clv.conditional_expected_transactions(params, 39, 2, 30.43, 38.86)
+    value = clv_predictions.conditional_expected_transactions(params, 39, 2, 30.43, 38.86)
     assert float(value) == pytest.approx(1.226, abs=0.0005)
 
 
@@ -119,7 +112,7 @@ def test_conditional_expectation_matches_monte_carlo():
     horizon = np.full(n, calibration + future_t)
     _, _, (owner, frac, counts) = _simulate(rng, params, n, horizon)
     x, t_x, future = _summaries(owner, frac, counts, horizon, np.full(n, calibration))
-    predicted = clv.conditional_expected_transactions(
+    predicted = clv_predictions.conditional_expected_transactions(
         clv.BgNbdParams(**params), future_t, x, t_x, np.full(n, calibration)
     )
     for lo, hi in [(0, 0), (1, 1), (2, 3), (4, 8), (9, 10**6)]:
@@ -128,7 +121,7 @@ def test_conditional_expectation_matches_monte_carlo():
         assert predicted[group].mean() == pytest.approx(future[group].mean(), abs=4 * se), (lo, hi)
     # and P(alive) agrees with who is still buying: among x >= 1 customers, those
     # with a low P(alive) buy less in the future
-    alive = clv.p_alive(clv.BgNbdParams(**params), x, t_x, np.full(n, calibration))
+    alive = clv_predictions.p_alive(clv.BgNbdParams(**params), x, t_x, np.full(n, calibration))
     repeat = x >= 1
     low, high = repeat & (alive < 0.3), repeat & (alive > 0.9)
     assert future[low].mean() < 0.3 * future[high].mean()
@@ -139,7 +132,7 @@ def test_unconditional_expectation_matches_monte_carlo():
     params = {"r": 0.6, "alpha": 4.0, "a": 0.8, "b": 3.0}
     n = 300_000
     _, _, (_, _, counts) = _simulate(rng, params, n, np.full(n, 30.0))
-    expected = clv.expected_transactions(clv.BgNbdParams(**params), 30.0)
+    expected = clv_predictions.expected_transactions(clv.BgNbdParams(**params), 30.0)
     se = counts.std() / math.sqrt(n)
     assert expected == pytest.approx(counts.mean(), abs=4 * se)
 
@@ -185,7 +178,7 @@ def test_gamma_gamma_recovers_simulated_spend():
     for name, value in fit.params.as_dict().items():
         assert abs(value - truth[name]) < 4 * se[name], (name, value, se[name])
     # conditional spend: between the population mean and the customer's own mean
-    spend = clv.conditional_expected_spend(
+    spend = clv_predictions.conditional_expected_spend(
         fit.params, np.array([1.0, 50.0]), np.array([200.0, 200.0])
     )
     population = fit.params.p * fit.params.gamma / (fit.params.q - 1)
@@ -213,78 +206,20 @@ def test_the_fitted_parameters_do_not_depend_on_the_order_of_the_customers(cdnow
         assert model_params(shuffled).select(fitted.column_names).equals(fitted)
 
 
-def test_analytic_gradients_match_finite_differences(cdnow):
-    args = (cdnow["x"], cdnow["t_x"], cdnow["T"], np.ones_like(cdnow["x"]))
-    point = np.log([0.3, 4.0, 0.9, 2.0])
-    _, grad = clv_objectives.bg_nbd_objective(point, *args)
-    numeric = optimize.approx_fprime(
-        point, lambda p: clv_objectives.bg_nbd_objective(p, *args)[0], 1e-6
-    )
-    assert grad == pytest.approx(numeric, rel=1e-4)
-    repeat = cdnow["x"] > 0
-    gg_args = (cdnow["x"][repeat], cdnow["zbar"][repeat], np.ones(int(repeat.sum())))
-    point = np.log([5.0, 3.0, 12.0])
-    _, grad = clv_objectives.gamma_gamma_objective(point, *gg_args)
-    numeric = optimize.approx_fprime(
-        point, lambda p: clv_objectives.gamma_gamma_objective(p, *gg_args)[0], 1e-6
-    )
-    assert grad == pytest.approx(numeric, rel=1e-4)
-
-
-@pytest.mark.parametrize(
-    "params",
-    [
-        (0.243, 4.414, 0.793, 2.426),  # the CDNOW estimates: D from -3.4 to 24.4
-        (3.0, 0.2, 20.0, 0.5),  # D up to 43 (median 5.9): log(1 + e^D) ~ D
-        (0.05, 300.0, 0.01, 50.0),  # D from -8.9 to -7.2: log(1 + e^D) ~ e^D
-    ],
-)
-def test_reduced_likelihoods_equal_the_per_customer_formulas(cdnow, params):
-    # the objectives add up the terms in x and in T per distinct value and keep only
-    # log(1 + e^D) per row: they must equal the sum of eq. (6) and of [FH13] eq. (4)
-    # written out customer by customer, also on weighted distinct rows
-    x, t_x, T = cdnow["x"], cdnow["t_x"], cdnow["T"]
-    by_customer = clv.bg_nbd_log_likelihood(clv.BgNbdParams(*params), x, t_x, T).sum()
-    value, _ = clv_objectives.bg_nbd_objective(np.log(params), x, t_x, T, np.ones_like(x))
-    assert -value == pytest.approx(by_customer, rel=1e-12)
-    (ux, ut, uT), w = clv.compress(x, t_x, T)
-    value, _ = clv_objectives.bg_nbd_objective(np.log(params), ux, ut, uT, w)
-    assert -value == pytest.approx(by_customer, rel=1e-12)
-
-    repeat = x > 0
-    gg = clv.GammaGammaParams(*params[1:])
-    by_customer = clv.gamma_gamma_log_likelihood(gg, x[repeat], cdnow["zbar"][repeat]).sum()
-    value, _ = clv_objectives.gamma_gamma_objective(
-        np.log(params[1:]), x[repeat], cdnow["zbar"][repeat], np.ones(int(repeat.sum()))
-    )
-    assert -value == pytest.approx(by_customer, rel=1e-12)
-
-
-def test_compress_finds_the_distinct_rows_their_counts_and_each_rows_place():
-    rng = np.random.default_rng(5)
-    columns = [rng.integers(0, 4, 2_000) / 7, rng.integers(0, 3, 2_000), rng.integers(0, 5, 2_000)]
-    (a, b, c), counts, inverse = clv.compress(*columns, return_inverse=True)
-    rows, expected = np.unique(np.column_stack(columns), axis=0, return_counts=True)
-    found = np.column_stack([a, b, c])
-    order = np.lexsort(found.T[::-1])
-    assert np.array_equal(found[order], rows)
-    assert np.array_equal(counts[order], expected)
-    for column, unique in zip(columns, (a, b, c), strict=True):
-        assert np.array_equal(unique[inverse], column)
-
-
 def test_discounted_clv_by_hand():
     # With no discounting the CLV is E[Y(horizon)] * spend * margin; with discounting
     # each month's expected transactions are divided by (1 + d)^m.
     params = clv.BgNbdParams(r=0.243, alpha=4.414, a=0.793, b=2.426)
     x, t_x, T = np.array([2.0]), np.array([30.43]), np.array([38.86])
-    value, expected = clv.discounted_clv(params, [20.0], x, t_x, T, 365, 7, 0.0, 0.5)
-    year = clv.conditional_expected_transactions(params, 365 / 7, x, t_x, T)
+    value, expected = clv_predictions.discounted_clv(params, [20.0], x, t_x, T, 365, 7, 0.0, 0.5)
+    year = clv_predictions.conditional_expected_transactions(params, 365 / 7, x, t_x, T)
     assert expected == pytest.approx(year)
     assert value == pytest.approx(year * 20.0 * 0.5)
-    discounted, _ = clv.discounted_clv(params, [20.0], x, t_x, T, 365, 7, 0.10, 0.5)
+    discounted, _ = clv_predictions.discounted_clv(params, [20.0], x, t_x, T, 365, 7, 0.10, 0.5)
     monthly = [
-        clv.conditional_expected_transactions(params, min(m * 365.25 / 12, 365) / 7, x, t_x, T)[0]
+        clv_predictions.conditional_expected_transactions(
+            params, min(m * 365.25 / 12, 365) / 7, x, t_x, T
+        )[0]
         for m in range(13)
     ]
     d = 1.1 ** (1 / 12) - 1
@@ -347,10 +282,10 @@ def test_predictions_on_distinct_x_and_T_equal_the_formula_row_by_row():
             out.append((a + b + xi - 1) / (a - 1) * bracket / (1 + odds))
         return np.array(out)
 
-    assert clv.conditional_expected_transactions(params, 39.0, x, t_x, T) == pytest.approx(
-        by_hand(39.0), rel=1e-12
-    )
+    assert clv_predictions.conditional_expected_transactions(
+        params, 39.0, x, t_x, T
+    ) == pytest.approx(by_hand(39.0), rel=1e-12)
     spend = rng.uniform(10, 50, n)
-    value, expected = clv.discounted_clv(params, spend, x, t_x, T, 365, 7, 0.0, 0.5)
+    value, expected = clv_predictions.discounted_clv(params, spend, x, t_x, T, 365, 7, 0.0, 0.5)
     assert expected == pytest.approx(by_hand(365 / 7), rel=1e-12)
     assert value == pytest.approx(by_hand(365 / 7) * spend * 0.5, rel=1e-12)

@@ -59,19 +59,27 @@ def test_known_quarantine_reasons_match_the_contract():
     assert known == {reason for reasons in QUARANTINE_REASONS.values() for reason in reasons}
 
 
-def test_every_macro_is_documented():
+def test_every_macro_is_documented_once():
     """Each macro in macros/ has an entry in macros/_macros.yml (an adapter's version
-    of a dispatched macro, `<adapter>__<name>`, is covered by `<name>`'s entry)."""
+    of a dispatched macro, `<adapter>__<name>`, is covered by `<name>`'s entry), and
+    that entry is its only description: no comment block right above its definition
+    (a file's opening comment, a blank line before the first macro, says what the
+    file holds; an adapter's version may say why it differs)."""
     import re
 
     documented = {
         m["name"] for m in yaml.safe_load((ROOT / "macros" / "_macros.yml").read_text())["macros"]
     }
-    defined = set()
+    defined, described_twice = set(), set()
     for path in (ROOT / "macros").rglob("*.sql"):
         text = path.read_text()
         defined |= set(re.findall(r"{%-?\s*macro\s+(\w+)\s*\(", text))
         defined |= {f"test_{name}" for name in re.findall(r"{%-?\s*test\s+(\w+)\s*\(", text)}
+        for kind, name in re.findall(r"#}[ \t]*\n?[ \t]*{%-?\s*(macro|test)\s+(\w+)\s*\(", text):
+            name = name if kind == "macro" else f"test_{name}"
+            if name in documented:
+                described_twice.add(name)
+    assert described_twice == set()
     undocumented = {
         name
         for name in defined

@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 import pg_server
 import pytest
+from pg_server import connect, rows, url_of
 
 from conftest import ROOT, run_dbt
 from loyalty_warehouse import generate as g
@@ -32,25 +33,6 @@ from loyalty_warehouse.publish_postgres import LOADING, publish_postgres
 pytestmark = pytest.mark.dbt
 
 LOYALTY = str(Path(sys.executable).with_name("loyalty"))
-
-
-def connect(url: str):
-    import adbc_driver_postgresql.dbapi as pg
-
-    return pg.connect(url)
-
-
-def rows(conn, sql: str, params: tuple = ()) -> list[tuple]:
-    cur = conn.cursor()
-    cur.execute(sql, parameters=params or None)
-    return cur.fetchall()
-
-
-def with_database(url: str, database: str, user: str | None = None) -> str:
-    base, _ = url.rsplit("/", 1)
-    if user:
-        base = f"postgresql://{user}@{base.split('@', 1)[1]}"
-    return f"{base}/{database}"
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +62,7 @@ def db(server) -> tuple[str, str]:
     cur = admin.cursor()
     cur.execute(f"create database {name}")
     try:
-        yield with_database(server, name), f"reader_{name}"
+        yield url_of(server, name), f"reader_{name}"
     finally:
         cur.execute(f"drop database {name} with (force)")
         cur.execute(f"drop role if exists reader_{name}")
@@ -183,7 +165,7 @@ def test_the_reader_role_reads_the_marts_and_nothing_else(db, snapshots):
     cur.execute("create table if not exists private.secrets as select 'raw email' as email")
     admin.commit()
     admin.close()
-    reader = connect(with_database(url, url.rsplit("/", 1)[1], user=role))
+    reader = connect(url_of(url, user=role))
     reader.adbc_connection.set_autocommit(True)
     try:
         tables = [t for (t,) in rows(reader, "select tablename from pg_tables "
@@ -216,7 +198,7 @@ def test_a_long_reader_sees_one_snapshot_throughout_a_publish(db, snapshots):
     publish(url, a, role, manifest)
     readers = []
     for _ in range(2):
-        reader = connect(with_database(url, url.rsplit("/", 1)[1], user=role))
+        reader = connect(url_of(url, user=role))
         rows(reader, "set session characteristics as transaction isolation level repeatable read")
         reader.commit()  # the transactions from here on are repeatable read
         readers.append(reader)
@@ -260,7 +242,7 @@ def test_a_publish_killed_midway_leaves_the_old_snapshot(db, snapshots, tmp_path
     a, b, manifest = snapshots
     publish(url, a, role, manifest)
     # a reader's transaction keeps the swap waiting, so the kill comes after the load
-    reader = connect(with_database(url, url.rsplit("/", 1)[1], user=role))
+    reader = connect(url_of(url, user=role))
     before = orders_and_build(reader)
     env = {**os.environ, "LOYALTY_PUBLISHED_PATH": str(b), "DBT_TARGET_PATH": str(manifest.parent)}
     publishing = subprocess.Popen(

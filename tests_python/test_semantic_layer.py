@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, run_dbt
+from conftest import FIXTURES, ROOT, run_dbt
 from loyalty_warehouse import generate as g
 from loyalty_warehouse.paths import published_path
 from loyalty_warehouse.publish import publish_duckdb
@@ -140,94 +140,8 @@ def test_every_metric_equals_the_marts_month_by_month(warehouse):
     assert compared > 300
 
 
-# Every metric over a period, by hand from the marts' rows: flows and distinct counts
-# over the period's events, stocks at its first month (S) and its last month up to
-# the as-of month (E, purchasers to date). The churn, reactivation and new-customer
-# counts come from fct_customer_months (MetricFlow reads fct_churn_events and
-# dim_customers), the offers from staging (MetricFlow reads fct_referral_offers).
-BY_HAND = """
-with customers as (
-    select customer_id, {segment} as segment from marts.dim_customers
-),
-as_of as (
-    select max(month_start_date) as as_of_month,
-        (select as_of_date from staging.base_raw__as_of_date) as as_of_date
-    from marts.fct_retention_monthly
-),
-orders as (
-    select date_trunc('{grain}', ordered_date)::date as period,
-        coalesce(segment, {missing}) as segment,
-        count(case when is_purchase then 1 end) as orders,
-        sum(case when is_purchase then revenue end) as revenue,
-        count(distinct case when is_purchase then customer_id end) as buyers
-    from marts.fct_orders left join customers using (customer_id)
-    group by all
-),
-months as (
-    select date_trunc('{grain}', month_start_date)::date as period, segment, months.*
-    from marts.fct_customer_months as months left join customers using (customer_id)
-),
-customer_months as (
-    select period, coalesce(segment, {missing}) as segment,
-        count(case when month_start_date = period
-            and status_at_month_start in ('active', 'at_risk') then 1 end) as customers_start,
-        count(case when month_start_date = least(
-                period + interval 1 {grain} - interval 1 month, as_of_month)
-            and status_at_month_end in ('active', 'at_risk') then 1 end) as customers_end,
-        count(case when month_start_date = least(
-                period + interval 1 {grain} - interval 1 month, as_of_month)
-            then 1 end) as purchasers_to_date,
-        count(case when month_start_date = least(
-                period + interval 1 {grain} - interval 1 month, as_of_month)
-            and cumulative_purchases >= 2 then 1 end) as repeat_purchasers_to_date,
-        count(distinct case when is_new_customer then customer_id end) as new_customers,
-        count(distinct case when is_reactivated then customer_id end) as reactivated_customers,
-        count(distinct case when is_churned_in_month then customer_id end) as churned_customers
-    from months cross join as_of
-    group by all
-),
-answers as (
-    select date_trunc('{grain}', responded_date)::date as period,
-        coalesce(segment, {missing}) as segment,
-        count(case when survey_type = 'nps' then 1 end) as nps_responses,
-        count(case when survey_type = 'nps' and score >= 9 then 1 end) as promoters,
-        count(case when survey_type = 'nps' and score <= 6 then 1 end) as detractors,
-        count(case when survey_type = 'csat' then 1 end) as csat_responses,
-        count(case when survey_type = 'csat' and score >= 4 then 1 end) as csat_satisfied,
-        count(case when survey_type = 'ces' then 1 end) as ces_responses,
-        sum(case when survey_type = 'ces' then score end) as ces_score_total
-    from marts.fct_survey_responses left join customers using (customer_id)
-    group by all
-),
-offers as (
-    select date_trunc('{grain}', offered_at)::date as period,
-        coalesce(segment, {missing}) as segment,
-        count(distinct customer_id) as customers_offered,
-        count(distinct case when shared_at::date <= as_of_date then customer_id end)
-            as customers_shared
-    from staging.stg_raw__referral_offers left join customers using (customer_id)
-    cross join as_of
-    where offered_at::date <= as_of_date
-    group by all
-),
-cohorts as (
-    select date_trunc('{grain}', first_purchase_date)::date as period,
-        coalesce({segment}, {missing}) as segment,
-        count(*) as purchasers,
-        count(case when is_referred then 1 end) as referred_new_customers,
-        sum(historical_revenue) as historical_revenue,
-        avg(predicted_clv) as predicted_clv
-    from marts.dim_customers
-    where first_purchase_date is not null
-    group by all
-)
-select *
-from orders
-full join customer_months using (period, segment)
-full join answers using (period, segment)
-full join offers using (period, segment)
-full join cohorts using (period, segment)
-"""
+# Every metric over a period, by hand from the marts' rows (the SQL file says how)
+BY_HAND = (FIXTURES / "semantic_layer" / "metrics_by_hand.sql").read_text()
 
 
 def ratio(numerator, denominator):
@@ -274,7 +188,7 @@ def by_hand(warehouse: Path, grain: str, segment: str) -> dict[tuple, dict]:
     return out
 
 
-# the metrics of SPEC section 7 and the counts they are made of
+# the metrics of docs/dashboard-and-metrics.md and the counts they are made of
 PERIOD_METRICS = [
     "revenue", "orders", "buyers", "aov", "purchase_frequency", "new_customers",
     "reactivated_customers", "churned_customers", "customers_start", "customers_end",

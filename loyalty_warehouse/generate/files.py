@@ -14,7 +14,6 @@ set; the output for a seed is the same whatever the chunk size.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import shutil
@@ -26,8 +25,6 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from loyalty_warehouse.contract import RAW_TABLES
 
@@ -35,13 +32,12 @@ from . import dirty, tables
 from .block import Block, simulate_block
 from .parameters import BLOCK_CUSTOMERS, GeneratorConfig
 from .purchases import SeasonalClock
+from .table_file import Manifest, TableFile
 from .truth import truth
 
 BUCKET_DAYS = 31
 THREADS = 2
 CUSTOMER_ROWS_PER_GROUP = 1_000_000
-# numbers that identify each random stream of dirty rows, per table
-TABLE_NUMBERS = {name: i + 1 for i, name in enumerate(RAW_TABLES)}
 
 # progress: what is being done, how much of it is done, out of how much
 Progress = Callable[[str, int, int], None]
@@ -193,10 +189,10 @@ def _write(cfg, out, spill, people, counts, progress) -> Written:
     rank[order] = np.arange(order.size)
     cust_width = tables.id_width(order.size)
     manifest_path = out / "dirty_manifest.csv"
-    manifest = _Manifest(manifest_path if cfg.dirty_rate > 0 else None)
+    manifest = Manifest(manifest_path if cfg.dirty_rate > 0 else None)
     paths = []
 
-    with _TableFile(cfg, out, "customers", manifest) as f:
+    with TableFile(cfg, out, "customers", manifest) as f:
         for group, lo in enumerate(range(0, order.size, CUSTOMER_ROWS_PER_GROUP)):
             rows = order[lo : lo + CUSTOMER_ROWS_PER_GROUP]
             part = {k: v[rows] for k, v in people.items()}
@@ -225,7 +221,7 @@ def _write(cfg, out, spill, people, counts, progress) -> Written:
             buckets = [b for b in range(spill.buckets) if sizes[b]]
             before = np.cumsum([0] + [sizes[b] for b in buckets])[:-1]
             firsts = dict(zip(buckets, (before + 1).tolist(), strict=True))
-            with _TableFile(cfg, out, name, manifest) as f:
+            with TableFile(cfg, out, name, manifest) as f:
                 pending = builder.submit(bucket_table, name, buckets[0], firsts[buckets[0]])
                 for i, bucket in enumerate(buckets):
                     table = pending.result()
@@ -244,108 +240,3 @@ def _write(cfg, out, spill, people, counts, progress) -> Written:
         facts["dirty_counts"] = manifest.counts()
     (out / "truth.json").write_text(json.dumps(facts, indent=2) + "\n")
     return Written(paths, facts, manifest.rows)
-
-
-class _Manifest:
-    """dirty_manifest.csv: one line per injected problem (table, row, id, reason)."""
-
-    def __init__(self, path: Path | None):
-        self.rows: list[tuple[str, int, str | None, str]] = []
-        self.fh = path.open("w", newline="") if path else None
-        if self.fh:
-            self.writer = csv.writer(self.fh)
-            self.writer.writerow(["table", "row_number", "record_id", "reason"])
-
-    def add(self, rows) -> None:
-        rows = list(rows)
-        self.rows.extend(rows)
-        if self.fh:
-            self.writer.writerows(rows)
-
-    def counts(self) -> dict[str, dict[str, int]]:
-        out: dict[str, dict[str, int]] = {}
-        for table, _, _, reason in self.rows:
-            out.setdefault(table, {}).setdefault(reason, 0)
-            out[table][reason] += 1
-        return out
-
-    def close(self) -> None:
-        if self.fh:
-            self.fh.close()
-
-
-class _TableFile:
-    """One raw file written group by group; dirty rows spoiled on the way and
-    duplicates appended at the end."""
-
-    def __init__(self, cfg: GeneratorConfig, out: Path, name: str, manifest: _Manifest):
-        self.cfg, self.name, self.manifest = cfg, name, manifest
-        self.csv = cfg.file_format == "csv"
-        self.dirty = cfg.dirty_rate > 0
-        self.path = out / f"{name}.{cfg.file_format}"
-        self.schema = tables.schema(name, text=self.dirty)
-        self.rows = 0
-        self.duplicates: list[dict[str, str | None]] = []
-
-    def __enter__(self):
-        if self.csv:
-            self.fh = self.path.open("wb")
-            pacsv.write_csv(self.schema.empty_table(), self.fh)  # the header line
-        else:
-            self.writer = pq.ParquetWriter(
-                self.path,
-                self.schema,
-                compression="zstd",
-                use_dictionary=[c for c in tables.DICTIONARY_COLUMNS if c in self.schema.names],
-            )
-        return self
-
-    def write(self, table: pa.Table, group: int, eligible: np.ndarray | None = None) -> None:
-        malformed: list[int] = []
-        if self.dirty:
-            rng = np.random.default_rng([self.cfg.seed, TABLE_NUMBERS[self.name], group])
-            spoiled = dirty.corrupt(
-                self.name, table, self.rows + 1, self.cfg.dirty_rate, rng, self.csv, eligible
-            )
-            table = pa.table(
-                {c: pa.array(v, pa.string()) for c, v in spoiled.columns.items()},
-                schema=self.schema,
-            )
-            malformed = spoiled.malformed
-            self.manifest.add(spoiled.manifest)
-            self.duplicates.extend(spoiled.duplicates)
-        self._emit(table, malformed)
-        self.rows += table.num_rows
-
-    def _emit(self, table: pa.Table, malformed: list[int]) -> None:
-        if not self.csv:
-            self.writer.write_table(table)
-            return
-        options = pacsv.WriteOptions(include_header=False)
-        start = 0
-        for i in [*malformed, table.num_rows]:
-            if i > start:
-                pacsv.write_csv(table.slice(start, i - start), self.fh, options)
-            if i < table.num_rows:
-                row = {c: table[c][i].as_py() for c in table.column_names}
-                self.fh.write((dirty.malformed_line(self.name, row) + "\n").encode())
-            start = i + 1
-
-    def __exit__(self, *exc) -> None:
-        if self.duplicates and exc[0] is None:
-            rows = [dirty.conflicting(self.name, r, j) for j, r in enumerate(self.duplicates)]
-            id_column = RAW_TABLES[self.name].id_column
-            self.manifest.add(
-                (self.name, self.rows + j + 1, r[id_column], "duplicate_id")
-                for j, r in enumerate(rows)
-            )
-            table = pa.table(
-                {c: pa.array([r[c] for r in rows], pa.string()) for c in self.schema.names},
-                schema=self.schema,
-            )
-            self._emit(table, [])
-            self.rows += table.num_rows
-        if self.csv:
-            self.fh.close()
-        else:
-            self.writer.close()

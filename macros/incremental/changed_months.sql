@@ -1,15 +1,3 @@
-{#- Rows updated in place: a daily build re-derives from the earliest month whose
-    input rows differ from what the model's table was built from (an order's status
-    changed from pending to refunded weeks later, an answer corrected). Each side is
-    summed up per month as (rows, sum of a hash of the compared columns); a month
-    whose counts or sums differ on the two sides changed. See docs/daily-builds.md.
-
-    compare: {'columns': [...], 'upstream': a select of the model's input,
-              'kept': a select of the model's own table}, both returning
-             month_start_date and the columns, cast to the same types.
-    before: a SQL date; only the months before it are compared (the later ones are
-            re-derived anyway). Returns a SQL date literal, or none when no earlier
-            month changed. -#}
 {% macro earliest_changed_month(compare, before) -%}
     {%- set hashed = "hash(" ~ compare['columns'] | join(", ") ~ ")" -%}
     {%- set sides = {} -%}

@@ -1,8 +1,3 @@
-{#- The contract's columns among an input's columns: each input column is renamed
-    by the table's entry in var loyalty_raw_column_map ({input name: contract
-    name}), then matched by name, trimmed, in any case. Stops the build naming a
-    required column the input lacks, or two input columns for one contract column.
-    Returns {contract column: input column}. -#}
 {% macro match_raw_columns(input_name, table, spec, present) -%}
     {%- set column_map = {} -%}
     {%- for name, column in var('loyalty_raw_column_map', {}).get(table, {}).items() -%}
@@ -36,11 +31,6 @@
 {%- endmacro %}
 
 
-{#- The contract's columns of an input that types its values, each followed by a
-    comma: a timestamp (*_at) or a number (number_columns) the input types as such
-    is kept as it is (a typed value cannot be malformed; macros raw_timestamp and
-    raw_number read it), anything else is read as text, a missing column is null.
-    types: {input column: its type, lower case}. -#}
 {% macro raw_contract_columns(spec, matched, types) -%}
     {%- for column in spec.required_columns + spec.optional_columns %}
     {%- if column in matched %}
@@ -71,7 +61,6 @@
 {%- endmacro %}
 
 
-{#- A row as JSON text, its nulls kept: keys `names`, values `expressions`. -#}
 {% macro raw_json_object(names, expressions) -%}
     {{ return(adapter.dispatch('raw_json_object', 'loyalty_warehouse')(names, expressions)) }}
 {%- endmacro %}

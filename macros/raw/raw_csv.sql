@@ -1,13 +1,3 @@
-{#- A CSV file (a header row, comma separated, '"' quotes, UTF-8), the same on both
-    engines; only reading the header and the records is the engine's
-    (raw_csv_duckdb.sql, raw_csv_spark.sql).
-
-    A row is never parsed by shifting its fields: a row with more or fewer fields
-    than the header is malformed, and only its text is kept. An unnamed header
-    column (a trailing comma, as spreadsheets write one) is an extra column, named
-    column_<position> in the raw record. An empty field is empty text; lines count
-    the line breaks inside quoted values (the header is line 1; blank lines hold no
-    row and are not counted). -#}
 {% macro raw_csv_select(file, table, spec) -%}
     {%- set header = raw_csv_header(file) -%}
     {%- if header | length == 1 -%}
@@ -71,19 +61,11 @@
 {%- endmacro %}
 
 
-{#- The header's names, in order ('' for an unnamed column); stops the build when
-    the file is empty or its first line cannot be read. -#}
 {% macro raw_csv_header(file) -%}
     {{ return(adapter.dispatch('raw_csv_header', 'loyalty_warehouse')(file)) }}
 {%- endmacro %}
 
 
-{#- Every record of a CSV file, after checking the whole file (a file that cannot be
-    read stops the build with its line): {relation: a query of the records, with
-    `ordinality` (the header is 1), the fields c1 .. c<fields> (null or empty for an
-    empty field), is_malformed_row, row_text (a malformed row's text) and
-    line_breaks (inside its quoted values); rows, malformed_rows: counts of the
-    rows after the header; has_line_breaks}. -#}
 {% macro raw_csv_records(file, fields) -%}
     {{ return(adapter.dispatch('raw_csv_records', 'loyalty_warehouse')(file, fields)) }}
 {%- endmacro %}
@@ -102,7 +84,6 @@
 {%- endmacro %}
 
 
-{#- What a reader error means, in words. -#}
 {% macro raw_csv_problem(error_type, error_message) -%}
     {%- set problems = {
         'INVALID ENCODING': 'not UTF-8 (an invalid byte sequence); export or save the file as UTF-8',

@@ -62,10 +62,6 @@
 {%- endmacro %}
 
 
-{#- One pass of the padding reader over the whole file at `width` (> `fields`)
-    columns: the counts of rows, malformed rows and rows with a line break inside a
-    quoted value, and `wider`, the width that holds the rows the reader rejected for
-    having more fields than `width` (none when there are none). -#}
 {% macro duckdb_csv_pass(file, fields, width) -%}
     {%- set columns = raw_csv_columns(width) -%}
     {%- set counts = run_query(
@@ -94,8 +90,6 @@
 {%- endmacro %}
 
 
-{#- The padding reader: `width` text columns c1, c2, ... padded with nulls, every
-    record numbered (`ordinality`, the header is 1). -#}
 {% macro duckdb_csv_reader(file, width, options='') -%}
     (select * from read_csv(
         {{ sql_string(file) }}, header = false, auto_detect = false, skip = 0,
@@ -106,8 +100,6 @@
 {%- endmacro %}
 
 
-{#- Options keeping the reader's problems in temporary tables of this connection
-    (emptied first) instead of failing the query. -#}
 {% macro duckdb_csv_rejects_options() -%}
     {%- do run_query('drop table if exists temp.main.raw_csv_errors') -%}
     {%- do run_query('drop table if exists temp.main.raw_csv_scans') -%}
@@ -115,9 +107,6 @@
 {%- endmacro %}
 
 
-{#- Stop the build at the first problem of the last pass other than a row's number
-    of fields, at the line its record starts on: its record number plus the line
-    breaks inside the quoted values before it. -#}
 {% macro duckdb_csv_stop_at_first_error(file, width) -%}
     {%- set problem = run_query(
         "select line, error_type, error_message from temp.main.raw_csv_errors "
@@ -136,7 +125,6 @@
 {%- endmacro %}
 
 
-{#- A record's fields written back as one CSV line, quoted where needed. -#}
 {% macro duckdb_csv_text(columns) -%}
     concat_ws(','
         {%- for column in columns %},

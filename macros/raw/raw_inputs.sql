@@ -1,7 +1,3 @@
-{#- Where a raw table's rows come from: a table of the warehouse when var
-    loyalty_raw_schema is set (except the tables listed in loyalty_raw_file_tables),
-    else <table>.parquet or <table>.csv in LOYALTY_RAW_DIR (default data/raw).
-    Returns {kind: 'table' | 'file' | 'none', name, relation | path}. -#}
 {% macro raw_input(table, spec, view) -%}
     {%- if var('loyalty_raw_schema', none) and table not in var('loyalty_raw_file_tables', []) -%}
         {{ return(raw_table_input(table, spec, view)) }}
@@ -22,8 +18,6 @@
 {%- endmacro %}
 
 
-{#- The table of source loyalty_raw (models/staging/raw/_raw__sources.yml, where
-    the vars name its database, schema and identifier). -#}
 {% macro raw_table_input(table, spec, view) -%}
     {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', 'loyalty_raw')
         | selectattr('name', 'equalto', table) | first -%}
@@ -54,7 +48,6 @@
 {%- endmacro %}
 
 
-{#- The files named <table>.parquet or <table>.csv in raw_dir, sorted. -#}
 {% macro raw_list_files(raw_dir, table) -%}
     {{ return(adapter.dispatch('raw_list_files', 'loyalty_warehouse')(raw_dir, table)) }}
 {%- endmacro %}
@@ -77,10 +70,6 @@
 {%- endmacro %}
 
 
-{#- {column: its type, lower case} of a relation, in their order; empty when it does
-    not exist. On DuckDB read with run_query, which opens no transaction: dbt rolls
-    back the one adapter.get_columns_in_relation opens at the hook's end, and the
-    views made in it with it. -#}
 {% macro raw_relation_columns(relation) -%}
     {{ return(adapter.dispatch('raw_relation_columns', 'loyalty_warehouse')(relation)) }}
 {%- endmacro %}

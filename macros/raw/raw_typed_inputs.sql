@@ -1,9 +1,6 @@
 {#- The inputs that type their own values and cannot be malformed: a table of the
     warehouse, a parquet file. -#}
 
-{#- A table of the warehouse, read as it is: its rows are numbered by their id,
-    then by their whole record, so a row keeps its position whatever order the
-    engine scans the table in. -#}
 {% macro raw_table_select(relation, table, spec) -%}
     {%- set types = raw_relation_columns(relation) -%}
     {%- set name = [relation.database, relation.schema, relation.identifier] | reject('none') | join('.') -%}
@@ -21,8 +18,6 @@
 {%- endmacro %}
 
 
-{#- A parquet file's reader: {from: what to select from, row_number: a row's
-    1-based position in the file, types: {column: type, lower case}}. -#}
 {% macro raw_parquet_reader(file, table) -%}
     {{ return(adapter.dispatch('raw_parquet_reader', 'loyalty_warehouse')(file, table)) }}
 {%- endmacro %}
@@ -44,8 +39,6 @@
 {%- endmacro %}
 
 
-{#- On Spark, a table of the raw views schema over a file (raw.<table>__file), read
-    by a Spark source with options, which a view cannot take. -#}
 {% macro spark_raw_file_table(table, using, file, options={}, columns=none) -%}
     {%- set relation = api.Relation.create(
         schema=var('loyalty_raw_views_schema', 'raw'), identifier=table ~ '__file'
@@ -64,10 +57,6 @@
 {%- endmacro %}
 
 
-{#- The view's select over rows that are never malformed (a table of the
-    warehouse, a parquet file): `from` a relation or reader, `row_number` the
-    expression of a row's position, or none to number rows by their id, then by
-    their whole record (a table has no order of its own). -#}
 {% macro raw_typed_select(from, row_number, matched, types, spec) -%}
     {%- set present = types.keys() | list -%}
     {%- set quoted = [] -%}

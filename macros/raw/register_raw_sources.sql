@@ -1,17 +1,3 @@
-{#- on-run-start: one view per raw table, in the raw views schema (var
-    loyalty_raw_views_schema, default `raw`), read by the base models.
-
-    Each table's input (raw_input, macros/raw/raw_inputs.sql) is a table of the
-    warehouse, a parquet file or a CSV file in LOYALTY_RAW_DIR, or nothing (an
-    optional table). Whatever it is, the view has the same columns:
-      - source_row_number: the row's position (docs/raw-data.md#row-positions),
-      - source_line_number: the CSV line the row starts on (null otherwise),
-      - every contract column: typed as it is when the input types it as a
-        timestamp (*_at) or a number (number_columns), else text; null when absent,
-      - is_malformed_row: a CSV row with more or fewer fields than the header,
-      - raw_record: the whole row as JSON text.
-    A missing required input or column, or a file that cannot be read, stops the
-    build here with one line naming both. Inputs are only read, never written. -#}
 {% macro register_raw_sources() %}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- set views_schema = var('loyalty_raw_views_schema', 'raw') -%}

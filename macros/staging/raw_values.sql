@@ -1,11 +1,6 @@
 {#- The raw values of the base models typed: text cleaned and parsed, columns the
     input already typed read as they are (docs/raw-data.md). -#}
 
-{#- Raw text to a UTC timestamp without time zone, or null when it is missing or
-    does not parse. The text is cleaned first (trimmed; missing-value tokens are
-    null), so a space after an offset cannot hide it. Offsets ("+02:00", "Z") are
-    honoured; naive values are taken as UTC (the default: Spark's timestamp cast does
-    both, in the profile's UTC session). -#}
 {% macro parse_timestamp(expression) -%}
     {{ return(adapter.dispatch('parse_timestamp', 'loyalty_warehouse')(clean_text(expression))) }}
 {%- endmacro %}
@@ -27,8 +22,6 @@
 {%- endmacro %}
 
 
-{#- Raw text trimmed, null when missing: an empty field or one of the tokens that
-    database exports write for a missing value (NULL, null, \N). -#}
 {% macro clean_text(expression) -%}
     case
         when trim({{ expression }}) in ({{ missing_value_tokens() | join(', ') }}) then null
@@ -37,7 +30,6 @@
 {%- endmacro %}
 
 
-{#- The texts that mean "missing" in a raw field, as SQL string literals. -#}
 {% macro missing_value_tokens() -%}
     {{ return(adapter.dispatch('missing_value_tokens', 'loyalty_warehouse')()) }}
 {%- endmacro %}
@@ -52,10 +44,6 @@
 {%- endmacro %}
 
 
-{#- A raw timestamp column as a UTC timestamp without time zone, or null: read as it
-    is when the raw file typed it (a parquet timestamp or date; one with a time zone
-    converted to UTC), else parsed from its text (parse_timestamp). relation: the raw
-    source; its column types are looked up when the model runs. -#}
 {% macro raw_timestamp(relation, column) -%}
     {%- set data_type = raw_column_type(relation, column) -%}
     {%- if data_type.startswith('timestamp with time zone') or data_type == 'timestamptz' -%}
@@ -68,8 +56,6 @@
 {%- endmacro %}
 
 
-{#- A raw number column as data_type, or null when it is missing or not a number:
-    cast as it is when the raw file typed it as a number, else from its text. -#}
 {% macro raw_number(relation, column, data_type) -%}
     {%- if is_numeric_type(raw_column_type(relation, column)) -%}
         {{ try_cast(column, data_type) }}
@@ -79,8 +65,6 @@
 {%- endmacro %}
 
 
-{#- True when a raw column holds no value: null, or (as text) empty or a
-    missing-value token. -#}
 {% macro raw_is_missing(relation, column) -%}
     {%- if raw_column_type(relation, column) in ['varchar', 'string'] -%}
         ({{ clean_text(column) }} is null)
@@ -90,8 +74,6 @@
 {%- endmacro %}
 
 
-{#- The type of a raw column, lower case; 'varchar' when unknown (the raw views
-    exist only during a build). -#}
 {% macro raw_column_type(relation, column) -%}
     {%- if execute -%}
         {%- for found in adapter.get_columns_in_relation(relation) -%}
@@ -104,7 +86,6 @@
 {%- endmacro %}
 
 
-{#- A timestamp with a time zone as UTC without one. -#}
 {% macro utc_timestamp(expression) -%}
     {{ return(adapter.dispatch('utc_timestamp', 'loyalty_warehouse')(expression)) }}
 {%- endmacro %}

@@ -1,6 +1,3 @@
-{#- Small generic tests we would otherwise take from dbt_utils (dbt Hub packages
-    cannot be installed here). Each returns the offending rows. -#}
-
 {% test non_negative(model, column_name) %}
 select {{ column_name }}
 from {{ model }}
@@ -25,7 +22,6 @@ where row_count != 1
 {% endtest %}
 
 
-{#- The column lies in [min_value, max_value] (nulls pass). -#}
 {% test between(model, column_name, min_value, max_value) %}
 select {{ column_name }}
 from {{ model }}
@@ -33,7 +29,6 @@ where {{ column_name }} < {{ min_value }} or {{ column_name }} > {{ max_value }}
 {% endtest %}
 
 
-{#- A SQL condition holds on every row (rows where it is false are returned). -#}
 {% test expression_is_true(model, expression, where_clause=none, column_name=none) %}
 select *
 from {{ model }}

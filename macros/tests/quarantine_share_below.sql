@@ -1,7 +1,3 @@
-{#- The share of a raw table's rows sent to quarantine stays at or below the var
-    quarantine_<level>_share (level: warn or error). Give the warn level
-    `severity: warn` so dirty data warns first and fails only above the error
-    share. Returns one row (the counts and share) when the share is too high. -#}
 {% test quarantine_share_below(model, source_table, level) %}
 
 {%- set max_share = var('quarantine_' ~ level ~ '_share') %}

@@ -1,5 +1,3 @@
-{#- Rows read from a raw table = rows staged + rows quarantined: nothing is lost
-    and nothing is counted twice. Returns one row (the three counts) on mismatch. -#}
 {% test reconciles_with_quarantine(model, staged_model, source_table) %}
 
 with read_rows as (

@@ -1,9 +1,3 @@
-{#- The date every "as of" rule uses, as a SQL date expression.
-    The var as_of_date when set (YYYY-MM-DD), else the latest order date as computed
-    once per build by base_raw__as_of_date: looked up when a model runs and written
-    as a literal, because a filter on a literal date reaches the table scan (it
-    skips row groups) and one on a subquery does not. Where that table is not
-    built yet (parsing, linting) or in unit tests (which mock it), the subquery. -#}
 {% macro as_of_date() -%}
     {%- set value = var('as_of_date', none) -%}
     {%- set relation = ref('base_raw__as_of_date') -%}
@@ -23,8 +17,6 @@
 {%- endmacro %}
 
 
-{#- End of the CLV calibration period: the var clv_calibration_end when set, else the
-    as-of date. Transactions after it (up to the as-of date) are the holdout. -#}
 {% macro clv_calibration_end() -%}
     {%- set value = var('clv_calibration_end', none) -%}
     {%- if value -%}
@@ -35,8 +27,6 @@
 {%- endmacro %}
 
 
-{#- SQL for the latest date among raw timestamp columns, ignoring dates after
-    `until` (YYYY-MM-DD). relations_and_columns: [relation, column] pairs. -#}
 {% macro latest_raw_date_sql(relations_and_columns, until) -%}
     select cast(max(parsed_at) as date)
     from (

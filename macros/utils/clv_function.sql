@@ -1,6 +1,3 @@
-{#- The name of a CLV table function registered in the Spark session, or stop the
-    build in one line when it is not (`dbt build` on its own cannot register Python
-    functions: `loyalty build --target spark` registers them, then runs dbt). -#}
 {% macro clv_function(name) -%}
     {%- if execute -%}
         {%- set found = run_query("show user functions like '" ~ name ~ "'") -%}

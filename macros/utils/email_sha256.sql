@@ -1,6 +1,3 @@
-{#- The only form of an email address allowed in marts: sha256 of the trimmed,
-    lower-cased address (null when there is none), in hex. Join on it, never on the
-    email. -#}
 {% macro email_sha256(email) -%}
     {{ return(adapter.dispatch('email_sha256', 'loyalty_warehouse')(email)) }}
 {%- endmacro %}

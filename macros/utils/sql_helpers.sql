@@ -1,5 +1,3 @@
-{#- One row per calendar month, `month_start_date` from the month of start_date to
-    the month of end_date (both SQL date expressions), inclusive. -#}
 {% macro month_starts(start_date, end_date) -%}
     {{ return(adapter.dispatch('month_starts', 'loyalty_warehouse')(start_date, end_date)) }}
 {%- endmacro %}
@@ -23,8 +21,6 @@
 {%- endmacro %}
 
 
-{#- A stable text key from several columns (what dbt_utils.generate_surrogate_key
-    does): md5 of the values joined by '|', nulls as an empty string. -#}
 {% macro surrogate_key(columns) -%}
     md5(concat_ws('|'
         {%- for column in columns -%}
@@ -34,14 +30,11 @@
 {%- endmacro %}
 
 
-{#- numerator / denominator as a float, null when the denominator is 0 or null. -#}
 {% macro safe_divide(numerator, denominator) -%}
     cast({{ numerator }} as double) / nullif({{ denominator }}, 0)
 {%- endmacro %}
 
 
-{#- A select-list column that repeats its row once per month from start_month to
-    end_month (month-start dates, inclusive), holding each month's start date. -#}
 {% macro month_series(start_month, end_month) -%}
     {{ return(adapter.dispatch('month_series', 'loyalty_warehouse')(start_month, end_month)) }}
 {%- endmacro %}
@@ -61,18 +54,11 @@
 {%- endmacro %}
 
 
-{#- An amount of money as decimal(38, 2), rounded to the cent the same way on every
-    engine: to six decimals first, then half away from zero. DuckDB divides and
-    averages decimals as doubles and Spark keeps them exact; without the first step
-    a double's binary error (38.285 held as 38.28499...) rounds a half cent down on
-    one engine and up on the other. -#}
 {% macro round_to_cents(expression) -%}
     cast(cast({{ expression }} as decimal(38, 6)) as decimal(38, 2))
 {%- endmacro %}
 
 
-{#- dbt.datediff as a bigint on every engine (Spark's is an int), for the columns
-    whose contracts say bigint. -#}
 {% macro datediff_bigint(first_date, second_date, datepart) -%}
     cast({{ dbt.datediff(first_date, second_date, datepart) }} as bigint)
 {%- endmacro %}

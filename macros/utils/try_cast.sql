@@ -1,6 +1,3 @@
-{#- A cast that gives null instead of failing. dbt.safe_cast is a plain cast on
-    DuckDB (and Postgres, Spark), so a malformed raw value would crash the load
-    instead of quarantining its row. -#}
 {% macro try_cast(expression, data_type) -%}
     {{ return(adapter.dispatch('try_cast', 'loyalty_warehouse')(expression, data_type)) }}
 {%- endmacro %}

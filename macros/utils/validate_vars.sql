@@ -1,5 +1,3 @@
-{#- on-run-start: check the project vars before anything runs, so a typo fails with
-    one clear line instead of a cast error deep inside a model. -#}
 {% macro validate_vars() %}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- set errors = [] -%}

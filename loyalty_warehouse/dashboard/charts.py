@@ -68,6 +68,17 @@ def delta(latest, previous, kind: str = "number") -> str | None:
     )
 
 
+def by_month(
+    kind: str, frame: pd.DataFrame, y: str, label: str, title: str, key: str, **options
+) -> None:
+    """One column of a monthly frame against its month_start_date (px.line, px.bar,
+    px.area, ...); ``labels`` in the options name any other column shown."""
+    labels = {"month_start_date": "Month", y: label, **options.pop("labels", {})}
+    figure = getattr(px, kind)(frame, x="month_start_date", y=y, title=title, labels=labels,
+                               **options)  # fmt: skip
+    show(figure, key)
+
+
 def measures(
     kind: str,
     frame: pd.DataFrame,

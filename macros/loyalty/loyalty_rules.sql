@@ -17,20 +17,18 @@
 {%- endmacro %}
 
 
-{% macro nps(promoters, detractors, responses, part='nps') -%}
+{% macro nps_columns(promoters, detractors, responses) -%}
     {%- set p_p = safe_divide(promoters, responses) -%}
     {%- set p_d = safe_divide(detractors, responses) -%}
     {%- set point = '100.0 * (' ~ p_p ~ ' - ' ~ p_d ~ ')' -%}
     {%- set half = '196.0 * sqrt((' ~ p_p ~ ' + ' ~ p_d ~ ' - power(' ~ p_p ~ ' - ' ~ p_d
         ~ ', 2)) / nullif(' ~ responses ~ ', 0))' -%}
-    {%- if part == 'nps' -%}
-        {{ point }}
-    {#- greatest / least skip nulls on DuckDB: guard the empty case explicitly -#}
-    {%- elif part == 'low' -%}
-        case when {{ responses }} > 0 then greatest(-100.0, {{ point }} - {{ half }}) end
-    {%- else -%}
-        case when {{ responses }} > 0 then least(100.0, {{ point }} + {{ half }}) end
-    {%- endif -%}
+    {{ point }} as nps,
+    {#- greatest / least skip nulls on DuckDB: guard the empty case explicitly #}
+    case when {{ responses }} > 0 then greatest(-100.0, {{ point }} - {{ half }}) end
+        as nps_ci_low,
+    case when {{ responses }} > 0 then least(100.0, {{ point }} + {{ half }}) end
+        as nps_ci_high
 {%- endmacro %}
 
 

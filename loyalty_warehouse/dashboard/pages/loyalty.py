@@ -3,11 +3,10 @@ types."""
 
 from __future__ import annotations
 
-import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from loyalty_warehouse.dashboard.charts import STAGES, Filters, grid, show
+from loyalty_warehouse.dashboard.charts import STAGES, Filters, by_month, grid, show
 from loyalty_warehouse.dashboard.warehouse import query
 
 
@@ -27,16 +26,12 @@ def loyalty(filters: Filters) -> None:
         "where month_start_date between ? and ? order by 1",
         filters.months(),
     )
-    figure = px.area(
-        funnel,
-        x="month_start_date",
-        y="customers",
-        color="loyalty_stage",
-        category_orders={"loyalty_stage": STAGES},
-        title="Loyalty stages over time (at each month's end)",
-        labels={"month_start_date": "Month", "customers": "Customers", "loyalty_stage": "Stage"},
-    )
-    show(figure, "loyalty_funnel")
+    by_month(
+        "area", funnel, "customers", "Customers",
+        "Loyalty stages over time (at each month's end)", "loyalty_funnel",
+        color="loyalty_stage", category_orders={"loyalty_stage": STAGES},
+        labels={"loyalty_stage": "Stage"},
+    )  # fmt: skip
 
     months = query(
         "select distinct month_start_date from marts.fct_loyalty_transitions order by 1"

@@ -4,10 +4,9 @@ revenue by month."""
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
-from loyalty_warehouse.dashboard.charts import Filters, delta, percent, show
+from loyalty_warehouse.dashboard.charts import Filters, by_month, delta, percent
 from loyalty_warehouse.dashboard.warehouse import query
 
 
@@ -155,11 +154,4 @@ def overview(filters: Filters) -> None:
         "-" if pd.isna(period.nps) else f"{period.nps:.1f}",
         help="NPS of every answer given in the chosen months.",
     )
-    figure = px.bar(
-        monthly,
-        x="month_start_date",
-        y="revenue",
-        title="Revenue by month",
-        labels={"month_start_date": "Month", "revenue": "Revenue"},
-    )
-    show(figure, "overview_revenue")
+    by_month("bar", monthly, "revenue", "Revenue", "Revenue by month", "overview_revenue")

@@ -7,7 +7,14 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from loyalty_warehouse.dashboard.charts import SEGMENT_LABELS, Filters, band, measures, show
+from loyalty_warehouse.dashboard.charts import (
+    SEGMENT_LABELS,
+    Filters,
+    band,
+    by_month,
+    measures,
+    show,
+)
 from loyalty_warehouse.dashboard.warehouse import query
 
 
@@ -53,23 +60,9 @@ def voice(filters: Filters) -> None:
     )
     left, right = st.columns(2)
     with left:
-        figure = px.line(
-            satisfaction,
-            x="month_start_date",
-            y="csat",
-            title="CSAT (%)",
-            labels={"month_start_date": "Month", "csat": "% satisfied (4-5)"},
-        )
-        show(figure, "voice_csat")
+        by_month("line", satisfaction, "csat", "% satisfied (4-5)", "CSAT (%)", "voice_csat")
     with right:
-        figure = px.line(
-            satisfaction,
-            x="month_start_date",
-            y="ces",
-            title="CES (1-7)",
-            labels={"month_start_date": "Month", "ces": "Mean effort score"},
-        )
-        show(figure, "voice_ces")
+        by_month("line", satisfaction, "ces", "Mean effort score", "CES (1-7)", "voice_ces")
 
     types = query("select distinct segment_type from marts.fct_nps_by_segment order by 1")
     choice = st.selectbox("NPS by", types.segment_type.tolist(), format_func=SEGMENT_LABELS.get)

@@ -30,9 +30,7 @@ final as (
         promoters,
         passives,
         detractors,
-        {{ nps('promoters', 'detractors', 'responses') }} as nps,
-        {{ nps('promoters', 'detractors', 'responses', 'low') }} as nps_ci_low,
-        {{ nps('promoters', 'detractors', 'responses', 'high') }} as nps_ci_high
+        {{ nps_columns('promoters', 'detractors', 'responses') }}
     from counted
 )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from loyalty_warehouse import clv, clv_predictions
+from loyalty_warehouse import clv, clv_objectives, clv_predictions
 
 # Explicit schemas: DuckDB would guess the types of an empty frame's columns.
 PARAMS_SCHEMA = pa.schema([
@@ -74,7 +74,7 @@ def model_params(summary: pa.Table) -> pa.Table:
     # the optimiser sums the customers' terms in the order it is given them: in the
     # order of their values, the fit is the same whatever order the engine scanned
     # the rows in (DuckDB's threads, Spark's partitions, a table or a file)
-    (x3, t_x3, T3), w = clv.compress(x, t_x, T)
+    (x3, t_x3, T3), w = clv_objectives.compress(x, t_x, T)
     x3, t_x3, T3, w = _in_value_order(x3, t_x3, T3, w)
     bg = clv.fit_bg_nbd(x3, t_x3, T3, w)
     bg_se = clv.standard_errors(bg, x=x3, t_x=t_x3, T=T3, weights=w) if bg.converged else {}

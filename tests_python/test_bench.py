@@ -35,3 +35,38 @@ def test_sampled_peak_memory_counts_the_grandchildren(tmp_path):
                                     tmp_path / "log")  # fmt: skip
     assert seconds >= 1.5
     assert 200 <= peak_mb < 400
+
+
+def test_two_builds_compare_on_every_row_column_and_type_but_when_they_ran(tmp_path):
+    import duckdb
+
+    from loyalty_warehouse.bench.compare import compare_tables
+
+    def build(path, amount, built_at, kind="decimal(18, 2)", extra=""):
+        with duckdb.connect(str(path)) as con:
+            con.execute("create schema marts; create schema quarantine")
+            con.execute(f"create table marts.fct_orders (order_id text, revenue {kind})")
+            con.execute(
+                f"insert into marts.fct_orders values ('o1', 10), ('o1', 10), ('o2', {amount})"
+            )
+            con.execute("create table marts.build_info (as_of_date date, built_at timestamp)")
+            con.execute(f"insert into marts.build_info values ('2024-01-31', '{built_at}')")
+            con.execute(f"create table quarantine.quarantined_rows (reason text{extra})")
+
+    build(tmp_path / "a.duckdb", 5, "2026-01-01 00:00:00")
+    build(tmp_path / "same.duckdb", 5, "2026-06-01 12:00:00")  # built later, same rows
+    build(tmp_path / "other.duckdb", 6, "2026-01-01 00:00:00")
+    build(tmp_path / "typed.duckdb", 5, "2026-01-01 00:00:00", kind="double", extra=", x int")
+
+    same = compare_tables(tmp_path / "a.duckdb", tmp_path / "same.duckdb")
+    assert same == {
+        "marts.build_info": (1, 0, ""),
+        "marts.fct_orders": (3, 0, ""),
+        "quarantine.quarantined_rows": (0, 0, ""),
+    }
+    other = compare_tables(tmp_path / "a.duckdb", tmp_path / "other.duckdb")
+    assert other["marts.fct_orders"] == (3, 2, "")  # o2 at 5 on one side, at 6 on the other
+    typed = compare_tables(tmp_path / "a.duckdb", tmp_path / "typed.duckdb")
+    assert typed["marts.fct_orders"][2].startswith("columns differ")
+    assert typed["quarantine.quarantined_rows"][2].startswith("columns differ")
+    assert typed["marts.build_info"] == (1, 0, "")

@@ -95,7 +95,7 @@ def test_fit_recovers_the_generators_parameters_within_sampling_error():
     T = rng.uniform(4, 156, n)  # weeks since the first purchase, as in the demo
     _, _, (owner, frac, counts) = _simulate(rng, truth, n, T)
     x, t_x, _ = _summaries(owner, frac, counts, T, T)
-    (ux, ut, uT), w = clv.compress(x, t_x, T)
+    (ux, ut, uT), w = clv_objectives.compress(x, t_x, T)
     fit = clv.fit_bg_nbd(ux, ut, uT, w)
     assert fit.converged, fit.message
     se = clv.standard_errors(fit, x=ux, t_x=ut, T=uT, weights=w)
@@ -145,7 +145,7 @@ def test_fit_on_distinct_triples_equals_fit_on_customers():
     _, _, (owner, frac, counts) = _simulate(rng, truth, n, T)
     x, t_x, _ = _summaries(owner, frac, counts, T, T)
     t_x = np.round(t_x)
-    (ux, ut, uT), w = clv.compress(x, t_x, T)
+    (ux, ut, uT), w = clv_objectives.compress(x, t_x, T)
     assert ux.size < n / 2
     individual = clv.fit_bg_nbd(x, t_x, T)
     weighted = clv.fit_bg_nbd(ux, ut, uT, w)

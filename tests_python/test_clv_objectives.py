@@ -44,7 +44,7 @@ def test_reduced_likelihoods_equal_the_per_customer_formulas(cdnow, params):
     by_customer = clv.bg_nbd_log_likelihood(clv.BgNbdParams(*params), x, t_x, T).sum()
     value, _ = clv_objectives.bg_nbd_objective(np.log(params), x, t_x, T, np.ones_like(x))
     assert -value == pytest.approx(by_customer, rel=1e-12)
-    (ux, ut, uT), w = clv.compress(x, t_x, T)
+    (ux, ut, uT), w = clv_objectives.compress(x, t_x, T)
     value, _ = clv_objectives.bg_nbd_objective(np.log(params), ux, ut, uT, w)
     assert -value == pytest.approx(by_customer, rel=1e-12)
 
@@ -60,7 +60,7 @@ def test_reduced_likelihoods_equal_the_per_customer_formulas(cdnow, params):
 def test_compress_finds_the_distinct_rows_their_counts_and_each_rows_place():
     rng = np.random.default_rng(5)
     columns = [rng.integers(0, 4, 2_000) / 7, rng.integers(0, 3, 2_000), rng.integers(0, 5, 2_000)]
-    (a, b, c), counts, inverse = clv.compress(*columns, return_inverse=True)
+    (a, b, c), counts, inverse = clv_objectives.compress(*columns, return_inverse=True)
     rows, expected = np.unique(np.column_stack(columns), axis=0, return_counts=True)
     found = np.column_stack([a, b, c])
     order = np.lexsort(found.T[::-1])

@@ -1,31 +1,59 @@
-"""Two DuckDB builds' marts, table by table."""
+"""Two DuckDB builds' tables, table by table: their columns, types and every row."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from loyalty_warehouse.engines import BUILD_TIME_COLUMNS, SCHEMAS
 
-def compare_marts(first: Path, second: Path) -> dict[str, tuple[int, int]]:
-    """{mart: (rows in second, rows not in both)} for every table of second's marts."""
+
+def compare_tables(first: Path, second: Path, schemas=SCHEMAS) -> dict[str, tuple[int, int, str]]:
+    """{"schema.table": (rows in second, rows not in both, what else differs)} for every
+    table of the schemas in either file. The columns that say when and how a build ran
+    (engines.BUILD_TIME_COLUMNS) are left out; a table missing on one side, or with
+    other columns or types, is said in the third field."""
     import duckdb
 
     out = {}
     with duckdb.connect(":memory:") as con:
         con.execute(f"attach '{first}' as a (read_only)")
         con.execute(f"attach '{second}' as b (read_only)")
-        names = con.execute(
-            "select table_name from information_schema.tables "
-            "where table_catalog = 'b' and table_schema = 'marts' order by 1"
-        ).fetchall()
-        marts = [name for (name,) in names]
-        for mart in marts:
-            rows = con.execute(f"select count(*) from b.marts.{mart}").fetchall()[0][0]
-            # build_info says when each build ran: compared on what it built
-            columns = "as_of_date, project_name" if mart == "build_info" else "*"
-            diff = con.execute(
-                f"select count(*) from ((select {columns} from a.marts.{mart} except all "
-                f"select {columns} from b.marts.{mart}) union all (select {columns} from "
-                f"b.marts.{mart} except all select {columns} from a.marts.{mart}))"
-            ).fetchall()[0][0]
-            out[mart] = (rows, diff)
+        listed = ", ".join(f"'{s}'" for s in schemas)
+
+        def columns(catalog: str) -> dict[str, list[tuple[str, str]]]:
+            found: dict[str, list[tuple[str, str]]] = {}
+            for table, column, kind in con.execute(
+                "select table_schema || '.' || table_name, column_name, data_type "
+                f"from information_schema.columns where table_catalog = '{catalog}' "
+                f"and table_schema in ({listed}) order by table_name, ordinal_position"
+            ).fetchall():
+                found.setdefault(table, []).append((column, kind))
+            return found
+
+        a, b = columns("a"), columns("b")
+        for table in sorted(set(a) | set(b)):
+            if table not in a or table not in b:
+                side = "first" if table not in a else "second"
+                out[table] = (len(b.get(table, [])), 0, f"missing in the {side} build")
+                continue
+            rows = con.execute(f"select count(*) from b.{table}").fetchone()[0]
+            if a[table] != b[table]:
+                out[table] = (rows, 0, f"columns differ: {sorted(set(a[table]) ^ set(b[table]))}")
+                continue
+            kept = ", ".join(f'"{c}"' for c, _ in a[table] if c not in BUILD_TIME_COLUMNS)
+            differing = con.execute(
+                f"select count(*) from ((select {kept} from a.{table} except all "
+                f"select {kept} from b.{table}) union all (select {kept} from b.{table} "
+                f"except all select {kept} from a.{table}))"
+            ).fetchone()[0]
+            out[table] = (rows, differing, "")
     return out
+
+
+def compare_marts(first: Path, second: Path) -> dict[str, tuple[int, int]]:
+    """{mart: (rows in second, rows not in both)}; a mart that differs in its columns
+    counts every row."""
+    return {
+        table.split(".", 1)[1]: (rows, differing if not other else max(rows, 1))
+        for table, (rows, differing, other) in compare_tables(first, second, ("marts",)).items()
+    }

@@ -42,6 +42,35 @@ def compare_engines(
         raise typer.Exit(1)
 
 
+@app.command("compare-commits")
+def compare_commits(
+    base: str = typer.Argument(..., help="The commit to compare with (a sha, tag or branch)."),
+    customers: int = typer.Option(20_000, min=100, help="Customers to generate."),
+    dirty: float = typer.Option(0.03, min=0.0, max=0.11, help="Share of spoiled rows."),
+    file_format: str = typer.Option("csv", "--format", help="csv or parquet raw files."),
+    seed: int = typer.Option(7, help="Generator seed."),
+    engine: str = typer.Option("duckdb", help="duckdb, or spark (the in-process session)."),
+    workdir: Path = typer.Option(Path("target/compare"), help="Scratch folder for the builds."),
+) -> None:
+    """Compare the marts of another commit with this checkout's, on the same data.
+
+    Generate one export, build the models and seeds of BASE (checked out in a git
+    worktree, with its own Python package) and of this checkout on it, and compare
+    every table of `marts` and `quarantine`: columns, types and every row (the
+    columns that say when a build ran left out). One line per table, naming both
+    commits; exits 1 if any differs."""
+    from loyalty_warehouse.bench.commits import compare_commits as run
+
+    if engine not in ("duckdb", "spark"):
+        console.print(f"[red]--engine must be duckdb or spark, not {engine!r}")
+        raise typer.Exit(2)
+    result = run(base, customers, workdir, dirty, seed, engine, file_format,
+                 progress=lambda m: console.print(f"[dim]{m}"))  # fmt: skip
+    typer.echo("\n".join(result.lines()))
+    if result.differing:
+        raise typer.Exit(1)
+
+
 @app.command("clv-fit")
 def clv_fit(
     db: Path = typer.Option(

@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -101,12 +102,17 @@ def test_a_reader_holding_the_snapshot_sees_one_snapshot_through_a_build(days):
     try:
         orders = reader.execute("select count(*) from marts.fct_orders").fetchone()[0]
         running = loyalty_build(build, day_n1, wait=False)
+        # the build's output is read as it comes: a full pipe would stop the build
+        printed: list[str] = []
+        drain = threading.Thread(target=lambda: printed.append(running.stdout.read()))
+        drain.start()
         reads = 0
         while running.poll() is None:  # the reader keeps reading while it builds
             assert reader.execute("select count(*) from marts.fct_orders").fetchone()[0] == orders
             reads += 1
             time.sleep(0.5)
-        output = running.stdout.read()
+        drain.join(timeout=60)
+        output = printed[0]
         assert running.returncode == 0, output[-4000:]
         assert reads > 10
         assert f"Published {published.resolve()}" in output

@@ -54,7 +54,7 @@ def dashboard(
     import sys
 
     db = db or paths.published_path()
-    app_file = Path(__file__).with_name("dashboard") / "app.py"
+    app_file = Path(__file__).parents[1] / "dashboard" / "app.py"
     if not db.exists():
         console.print(f"[yellow]No published snapshot at {db} yet: the dashboard will say so.")
     console.print(f"Dashboard of {db} on http://127.0.0.1:{port} (Ctrl+C stops it)")

@@ -3,7 +3,8 @@
 measure.py runs and times one step; workspace.py holds a run's folder, environment
 and exports; builds.py is the DuckDB bench of a size (and every size of the table),
 with publish.py and clv_peers.py (the CLV models against lifetimes); spark.py the
-DuckDB-and-Spark bench; tables.py what is printed; compare.py two builds' marts.
+DuckDB-and-Spark bench; tables.py what is printed; compare.py two builds' tables,
+which commits.py (`loyalty compare-commits`) uses on two commits' builds.
 """
 
 from loyalty_warehouse.bench.builds import run, run_sizes

@@ -84,8 +84,8 @@ def data(tmp_path_factory):
 def assert_marts_equal(first: Path, second: Path, project_name: str | None = None) -> None:
     differences = compare_marts(first, second)
     assert len(differences) >= 19
-    if project_name:  # build_info names the root project that built the marts
-        assert differences.pop("build_info") == (1, 2)
+    if project_name:  # build_info names the root project that built the marts (a
+        # column compare_marts leaves out, with the others that say how a build ran)
         with duckdb.connect(str(second), read_only=True) as con:
             assert con.sql("select project_name from marts.build_info").fetchall() == [
                 (project_name,)

@@ -17,7 +17,7 @@ DEMO_SEED ?= 42
 CI_DIR := target/ci
 CI_CUSTOMERS ?= 3000
 
-.PHONY: build install install-spark generate validate bench bench-10m bench-spark dashboard metrics test test-python test-dbt test-spark lint docs clean distclean
+.PHONY: build install install-spark generate validate bench bench-10m bench-spark spark-cluster-start spark-cluster-stop dashboard metrics test test-python test-dbt test-spark lint docs clean distclean
 
 ## build: install (once), generate the demo data if no raw data is configured, dbt build
 build: install
@@ -98,6 +98,15 @@ bench-10m: install
 ## bench-spark: the full build on DuckDB and on Spark side by side, and a one-day Spark build
 bench-spark: install-spark
 	$(BIN)/loyalty bench --target spark --customers $(BENCH_CUSTOMERS) --workdir target/bench-spark
+
+## spark-cluster-start: a local Spark cluster (Master, two Workers, Spark Connect on
+## sc://127.0.0.1:15002) under target/spark-cluster; build on it with --target spark_connect
+spark-cluster-start: install-spark
+	$(BIN)/loyalty spark-cluster start
+
+## spark-cluster-stop: stop the processes spark-cluster-start started
+spark-cluster-stop: install-spark
+	$(BIN)/loyalty spark-cluster stop
 
 ## dashboard: the Streamlit dashboard of the warehouse on http://127.0.0.1:8501 (read-only)
 dashboard: install

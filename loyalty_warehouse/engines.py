@@ -39,12 +39,19 @@ BUILD_TIME_COLUMNS = (
 ROUNDED_FROM_FLOATS = {("marts.dim_customers", "predicted_clv"): 0.01}
 
 
+# tables of more rows are compared a month at a time (of the column chunk_column
+# picks), so that neither side holds a ten-million-row table in the driver's memory
+CHUNK_ROWS = 1_000_000
+DATE_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE")
+
+
 @dataclass
 class TableComparison:
     table: str
     duckdb_rows: int | None
     spark_rows: int | None
     problems: list[str] = field(default_factory=list)
+    chunks: str = ""
 
     @property
     def equal(self) -> bool:
@@ -56,21 +63,60 @@ def tolerance(table: str) -> float:
     return CLV_RTOL if table.split(".")[-1].startswith("clv_") else DOUBLE_RTOL
 
 
+class SparkTables:
+    """The tables of the schemas in a Spark session (in-process or Spark Connect),
+    read a filter at a time as Arrow: Spark does the filtering, the client holds one
+    chunk."""
+
+    def __init__(self, spark, schemas=SCHEMAS) -> None:
+        self.spark = spark
+        self.names = [
+            f"{schema}.{t.name}"
+            for schema in schemas
+            for t in spark.catalog.listTables(schema)
+            if t.tableType != "VIEW"
+        ]
+
+    def count(self, table: str) -> int:
+        return self.spark.table(table).count()
+
+    def read(self, table: str, where: str = "true"):
+        return self.spark.sql(f"select * from {table} where {where}").toArrow()
+
+
+class ArrowTables:
+    """Arrow tables by name, read as SparkTables reads Spark's (for tests and copies)."""
+
+    def __init__(self, tables: dict) -> None:
+        self.tables = tables
+        self.names = list(tables)
+
+    def count(self, table: str) -> int:
+        return self.tables[table].num_rows
+
+    def read(self, table: str, where: str = "true"):
+        import duckdb
+
+        with duckdb.connect(":memory:") as con:
+            con.execute("set TimeZone = 'UTC'")
+            con.register("t", self.tables[table])
+            return con.execute(f"select * from t where {where}").fetch_arrow_table()
+
+
 def spark_tables(spark, schemas=SCHEMAS) -> dict:
-    """{"schema.table": pyarrow.Table} for every table of the schemas in a session."""
-    out = {}
-    for schema in schemas:
-        for table in spark.catalog.listTables(schema):
-            if table.tableType == "VIEW":
-                continue
-            out[f"{schema}.{table.name}"] = spark.table(f"{schema}.{table.name}").toArrow()
-    return out
+    """{"schema.table": pyarrow.Table} for every table of the schemas in a session
+    (whole tables: for small builds only)."""
+    source = SparkTables(spark, schemas)
+    return {name: source.read(name) for name in source.names}
 
 
-def compare(db_path: Path, spark: dict, schemas=SCHEMAS) -> list[TableComparison]:
-    """Compare the DuckDB file's tables of the schemas with the Arrow tables of Spark."""
+def compare(db_path: Path, spark, schemas=SCHEMAS, chunk_rows: int = CHUNK_ROWS
+            ) -> list[TableComparison]:  # fmt: skip
+    """Compare the DuckDB file's tables of the schemas with Spark's (SparkTables, or a
+    dict of Arrow tables); tables of more than chunk_rows rows a month at a time."""
     import duckdb
 
+    source = spark if hasattr(spark, "read") else ArrowTables(spark)
     results = []
     with duckdb.connect(":memory:") as con:
         con.execute("set TimeZone = 'UTC'")
@@ -82,28 +128,67 @@ def compare(db_path: Path, spark: dict, schemas=SCHEMAS) -> list[TableComparison
             "and table_type = 'BASE TABLE' order by 1"
         ).fetchall()
         duck_tables = [name for (name,) in names]
-        for table in sorted(set(duck_tables) | set(spark)):
-            if table not in spark:
+        wanted = [n for n in source.names if n.split(".")[0] in schemas]
+        for table in sorted(set(duck_tables) | set(wanted)):
+            if table not in wanted:
                 rows = con.execute(f"select count(*) from duck.{table}").fetchone()[0]
                 results.append(TableComparison(table, rows, None, ["missing on Spark"]))
             elif table not in duck_tables:
                 results.append(
-                    TableComparison(table, None, spark[table].num_rows, ["missing on DuckDB"])
+                    TableComparison(table, None, source.count(table), ["missing on DuckDB"])
                 )
             else:
-                results.append(_compare_table(con, table, spark[table]))
+                results.append(_compare_in_chunks(con, table, source, chunk_rows))
     return results
 
 
-def _compare_table(con, table: str, arrow_table) -> TableComparison:
+def _columns(con, table: str) -> list[tuple[str, str]]:
     schema, name = table.split(".")
-    columns = con.execute(
+    return con.execute(
         "select column_name, data_type from information_schema.columns "
         "where table_catalog = 'duck' and table_schema = ? and table_name = ? "
         "order by ordinal_position",
         [schema, name],
     ).fetchall()
+
+
+def chunk_column(columns: list[tuple[str, str]]) -> str | None:
+    """The column a big table is compared by, a month at a time: the month partition
+    (month_start_date) if there is one, else the first date or timestamp column."""
+    dated = [c for c, t in columns if t in DATE_TYPES]
+    return "month_start_date" if "month_start_date" in dated else next(iter(dated), None)
+
+
+def _compare_in_chunks(con, table: str, source, chunk_rows: int) -> TableComparison:
     duck_rows = con.execute(f"select count(*) from duck.{table}").fetchone()[0]
+    spark_rows = source.count(table)
+    column = chunk_column(_columns(con, table))
+    if max(duck_rows, spark_rows) <= chunk_rows or column is None:
+        return _compare_table(con, table, source.read(table))
+    months = [m for (m,) in con.execute(
+        f'select distinct date_trunc(\'month\', "{column}")::date from duck.{table} order by 1'
+    ).fetchall()]  # fmt: skip
+    # rows of months DuckDB has not (or of none) are found by the counts: both sides
+    # are counted whole, and every chunk's rows are compared
+    # (unquoted: both engines read the filter, and quote identifiers differently)
+    filters = [f"{column} is null"] + [
+        f"{column} >= date '{m}' and {column} < date '{m}' + interval 1 month"
+        for m in months if m is not None
+    ]  # fmt: skip
+    result = TableComparison(table, duck_rows, spark_rows,
+                             chunks=f"{len(filters)} chunks by month of {column}")  # fmt: skip
+    if duck_rows != spark_rows:
+        result.problems.append(f"{duck_rows} rows on DuckDB, {spark_rows} on Spark")
+        return result
+    for where in filters:
+        chunk = _compare_table(con, table, source.read(table, where), where)
+        result.problems += [f"{where}: {p}" for p in chunk.problems]
+    return result
+
+
+def _compare_table(con, table: str, arrow_table, where: str = "true") -> TableComparison:
+    columns = _columns(con, table)
+    duck_rows = con.execute(f"select count(*) from duck.{table} where {where}").fetchone()[0]
     result = TableComparison(table, duck_rows, arrow_table.num_rows)
     duck_names = [c.lower() for c, _ in columns]
     spark_names = [c.lower() for c in arrow_table.column_names]
@@ -125,7 +210,7 @@ def _compare_table(con, table: str, arrow_table) -> TableComparison:
     typed = ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in columns)
     order = ", ".join(f'"{c}"' for c in [c for c, _ in exact] + floats)
     untyped = ", ".join(f'"{c}"' for c, _ in columns)
-    for side, source in (("d", f"duck.{table}"), ("s", "spark_arrow")):
+    for side, source in (("d", f"duck.{table} where {where}"), ("s", "spark_arrow")):
         select = untyped if side == "d" else typed
         con.execute(
             f"create or replace temp table side_{side} as select *, row_number() over "
@@ -160,5 +245,6 @@ def report(results: list[TableComparison]) -> str:
     for r in results:
         rows = r.duckdb_rows if r.duckdb_rows is not None else r.spark_rows
         status = "equal" if r.equal else "DIFFERENT: " + "; ".join(r.problems)
-        lines.append(f"{r.table}: {rows:,} rows, {status}")
+        chunks = f" ({r.chunks})" if r.chunks else ""
+        lines.append(f"{r.table}: {rows:,} rows{chunks}, {status}")
     return "\n".join(lines)

@@ -105,26 +105,63 @@ def session_parameters(output: dict) -> dict[str, str]:
     }
 
 
+def is_remote(parameters: dict[str, str]) -> bool:
+    """Whether the session is a Spark Connect client (`spark.remote` is set)."""
+    return bool(parameters.get("spark.remote"))
+
+
+def project_archive(folder: Path) -> Path:
+    """The loyalty_warehouse package as a zip of its Python files, for the executors."""
+    import zipfile
+
+    package = Path(__file__).parent
+    archive = folder / "loyalty_warehouse.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(package.rglob("*.py")):
+            z.write(path, Path("loyalty_warehouse") / path.relative_to(package))
+    return archive
+
+
 def start(args: DbtArgs | str = "spark"):
-    """Start (or find) the Spark session of a target and register the CLV functions."""
+    """Start (or find) the Spark session of a target and register the CLV functions.
+
+    An in-process session (`spark.master`) runs the functions in this interpreter's
+    Python workers. A Spark Connect session (`spark.remote`, the cluster's driver
+    elsewhere) first sends this package to the session as a Python artifact, which
+    the executors put on their path, so the functions import it there; the executors'
+    Python needs only the libraries (numpy, scipy, pandas, pyarrow)."""
+    import tempfile
+    import warnings
+
     if isinstance(args, str):
         args = DbtArgs(target=args)
     _, output = profile_output(args)
     parameters = session_parameters(output)
-    # the Python workers of the table functions run this interpreter, with its packages
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    remote = is_remote(parameters)
     # a session on this machine: no network interface needed
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # dbt-spark asks for Hive support on every connection; over Spark Connect the
+    # server decides it (the cluster's metastore), and pyspark warns each time
+    warnings.filterwarnings("ignore", message=".*spark.sql.catalogImplementation.*")
+    warnings.filterwarnings("ignore", message=".*does not yet fully support pandas.*")
     from pyspark.sql import SparkSession
 
     from loyalty_warehouse import spark_functions
 
-    builder = SparkSession.builder.enableHiveSupport()
+    builder = SparkSession.builder
+    if not remote:
+        # the Python workers of the table functions run this interpreter, with its packages
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        builder = builder.enableHiveSupport()
     for key, value in parameters.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
-    # dbt-spark asks for the session on every connection: keep Spark's notes on
-    # reusing it (and its other INFO/WARN lines) out of dbt's output
-    spark.sparkContext.setLogLevel("ERROR")
+    if remote:
+        with tempfile.TemporaryDirectory() as folder:
+            spark.addArtifacts(str(project_archive(Path(folder))), pyfile=True)
+    else:
+        # dbt-spark asks for the session on every connection: keep Spark's notes on
+        # reusing it (and its other INFO/WARN lines) out of dbt's output
+        spark.sparkContext.setLogLevel("ERROR")
     spark_functions.register(spark)
     return spark

@@ -1,15 +1,15 @@
 """The same project on Apache Spark (dbt-spark, an in-process `local[*]` session).
 
-A CSV export with every quarantine reason is built on Spark, and every table of
-`marts` and `quarantine` equals the DuckDB build of the same raw data (`loyalty
-compare-engines`). Hand-made exports of two days (fixtures/empty_last_fields) are
-built in full and then one day incrementally (insert_overwrite of the window's
-months), compared after each day. DuckDB's own daily builds equal its full builds
-(test_incremental.py), so the one-day Spark build equals a full one. Raw tables in
-the metastore, typed as a loader leaves them and built by a root project with this
-one as a package, give the marts of the same rows as files. The dirty export's build
-runs every data and unit test on Spark; the others build models and seeds only, and
-compare.
+Every table of `marts` and `quarantine` built on Spark equals the DuckDB build of the
+same raw data (`loyalty compare-engines`). Hand-made exports of two days
+(fixtures/empty_last_fields) are built in full and then one day incrementally
+(insert_overwrite of the window's months), compared after each day. DuckDB's own
+daily builds equal its full builds (test_incremental.py), so the one-day Spark build
+equals a full one. Raw tables in the metastore, typed as a loader leaves them and
+built by a root project with this one as a package, give the marts of the same rows
+as files. Both build every model and seed; the data and unit tests run on Spark in
+the cluster's test of a dirty export over Spark Connect (test_spark_cluster.py),
+which takes the time a second in-process build would take.
 
 Run by `make test-spark` (Java 17+, requirements-spark.lock); `make test` runs it
 when Java is present. Under CI=true a missing Spark or Java fails, never skips.
@@ -58,9 +58,11 @@ def spark_available():
         pytest.skip(reason)
 
 
-def spark_build(raw_dir: Path, spark_dir: Path, *args: str) -> subprocess.CompletedProcess:
+def spark_build(raw_dir: Path, spark_dir: Path, *args: str, env: dict | None = None
+                ) -> subprocess.CompletedProcess:  # fmt: skip
     env = {
         **os.environ,
+        **(env or {}),
         "LOYALTY_RAW_DIR": str(raw_dir),
         "LOYALTY_SPARK_DIR": str(spark_dir),
         "DBT_PROFILES_DIR": str(ROOT),
@@ -82,9 +84,11 @@ def compiled(spark_dir: Path, kind: str, model: str) -> str:
     return path.read_text()
 
 
-def assert_engines_equal(raw_dir: Path, spark_dir: Path, duck: Path, step: str) -> list[str]:
+def assert_engines_equal(raw_dir: Path, spark_dir: Path, duck: Path, step: str,
+                         target: str = "spark", env: dict | None = None) -> list[str]:  # fmt: skip
     """`loyalty compare-engines` finds every marts and quarantine table equal."""
-    compared = spark_build(raw_dir, spark_dir, "compare-engines", "--db", str(duck))
+    compared = spark_build(raw_dir, spark_dir, "compare-engines", "--db", str(duck),
+                           "--target", target, env=env)  # fmt: skip
     assert compared.returncode == 0, f"{step}\n{compared.stdout}{compared.stderr[-3000:]}"
     lines = compared.stdout.strip().splitlines()
     assert len(lines) == MARTS_AND_QUARANTINE_TABLES, compared.stdout
@@ -127,28 +131,6 @@ def test_empty_last_fields_and_a_first_day_without_purchases(tmp_path):
     # DuckDB's one-day build after the empty day equals its full build too
     differences = compare_marts(tmp_path / "day_2" / "warehouse.duckdb", duck_daily)
     assert differences and all(diff == 0 for _, diff in differences.values()), differences
-
-
-def test_spark_build_of_a_dirty_csv_export_equals_duckdb(tmp_path):
-    """Every quarantine reason, malformed CSV rows included, and most rows ending in
-    an empty optional field: the Spark build's marts and quarantine equal DuckDB's."""
-    raw = tmp_path / "raw"
-    g.write_raw(g.GeneratorConfig(customers=1_000, seed=7, dirty_rate=0.02, file_format="csv"), raw)
-    spark_dir = tmp_path / "spark"
-    built = spark_build(raw, spark_dir, "build", "--target", "spark")
-    assert built.returncode == 0, f"{built.stdout[-6000:]}{built.stderr[-3000:]}"
-    assert "ERROR=0" in built.stdout and "SKIP=0" in built.stdout, built.stdout[-3000:]
-
-    duck = run_dbt(raw, tmp_path / "duckdb" / "warehouse.duckdb")
-    assert duck.returncode == 0, duck.output
-    lines = assert_engines_equal(raw, spark_dir, duck.db_path, "full")
-    # the comparison compared rows: the orders, and quarantined ones of every reason
-    (orders,) = [line for line in lines if line.startswith("marts.fct_orders:")]
-    assert duck.query("select count(*) from marts.fct_orders")[0][0] > 7_000
-    assert f"{duck.query('select count(*) from marts.fct_orders')[0][0]:,} rows" in orders
-    reasons = "select list(distinct reason) from quarantine.quarantined_rows"
-    assert "malformed_row" in duck.query(reasons)[0][0]
-    assert len(duck.query(reasons)[0][0]) >= 10
 
 
 def test_metastore_tables_build_the_marts_of_the_same_files(tmp_path):

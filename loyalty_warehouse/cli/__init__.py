@@ -22,4 +22,4 @@ def main() -> None:
 
 
 # the commands, in the order `loyalty --help` lists them
-from loyalty_warehouse.cli import data, build, read, tools  # noqa: E402, F401, I001
+from loyalty_warehouse.cli import data, build, read, tools, spark  # noqa: E402, F401, I001

@@ -17,7 +17,9 @@ def compare_engines(
     db: Path = typer.Option(
         Path(paths.DEFAULT_WAREHOUSE), envvar="LOYALTY_DB_PATH", help="DuckDB warehouse."
     ),
-    target: str = typer.Option("spark", help="The Spark session target of profiles.yml."),
+    target: str = typer.Option(
+        "spark", help="The Spark target of profiles.yml: spark (in-process) or spark_connect."
+    ),
     project_dir: Path = typer.Option(
         Path("."), help="The dbt project whose profile has the target (a root project's)."
     ),
@@ -26,15 +28,16 @@ def compare_engines(
 
     Compare every table of `marts` and `quarantine` built on Spark with the DuckDB
     warehouse built from the same raw data: tables, columns, counts and every value
-    (floating-point numbers within 1e-9 relative, 1e-6 in the CLV tables). One line per
-    table; exits 1 if any differs."""
-    from loyalty_warehouse.engines import compare, report, spark_tables
+    (floating-point numbers within 1e-9 relative, 1e-6 in the CLV tables); a table of
+    more than a million rows a month at a time, so that the driver holds one month.
+    One line per table; exits 1 if any differs."""
+    from loyalty_warehouse.engines import SparkTables, compare, report
     from loyalty_warehouse.spark_session import DbtArgs, start
 
     if not db.exists():
         console.print(f"[red]No warehouse at {db}: build it with dbt first.")
         raise typer.Exit(2)
-    results = compare(db, spark_tables(start(DbtArgs(target=target, project_dir=project_dir))))
+    results = compare(db, SparkTables(start(DbtArgs(target=target, project_dir=project_dir))))
     typer.echo(report(results))
     different = [r for r in results if not r.equal]
     console.print(f"{len(results) - len(different)} tables equal, {len(different)} different")

@@ -140,6 +140,9 @@ class Cluster:
             "spark.pyspark.python": str(self.executor_python()),
             "spark.sql.session.timeZone": "UTC",
             "spark.ui.enabled": "false",
+            # what each job, stage and task did (time, shuffle bytes): `events/`
+            "spark.eventLog.enabled": "true",
+            "spark.eventLog.dir": str(self.root / "events"),
         }  # fmt: skip
         args = [f"--conf={key}={value}" for key, value in conf.items()]
         return [str(home / "bin" / "spark-submit"), "--class", CONNECT_CLASS,
@@ -147,7 +150,7 @@ class Cluster:
                 *args, "spark-internal"]  # fmt: skip
 
     def _spawn(self, name: str) -> int:
-        for folder in ("run", "logs", "tmp", "warehouse"):
+        for folder in ("run", "logs", "tmp", "warehouse", "events"):
             (self.root / folder).mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1", "SPARK_HOME": str(spark_home()),
                "SPARK_LOG_DIR": str(self.root / "logs"), "SPARK_PID_DIR": str(self.root / "run"),

@@ -70,3 +70,36 @@ def test_two_builds_compare_on_every_row_column_and_type_but_when_they_ran(tmp_p
     assert typed["marts.fct_orders"][2].startswith("columns differ")
     assert typed["quarantine.quarantined_rows"][2].startswith("columns differ")
     assert typed["marts.build_info"] == (1, 0, "")
+
+
+def test_spark_event_log_totals_count_only_the_build_window(tmp_path):
+    """The cluster's event log summed between two instants: a job, a stage and two
+    tasks inside the window (their time, CPU and bytes added up), one task outside."""
+    import json
+
+    from loyalty_warehouse.bench import spark_events
+
+    def task(launch, finish, written):
+        return {"Event": "SparkListenerTaskEnd",
+                "Task Info": {"Launch Time": launch, "Finish Time": finish},
+                "Task Metrics": {"Executor CPU Time": 250_000_000,
+                                 "Input Metrics": {"Bytes Read": 1_000},
+                                 "Shuffle Write Metrics": {"Shuffle Bytes Written": written},
+                                 "Shuffle Read Metrics": {"Remote Bytes Read": 5,
+                                                          "Local Bytes Read": 7}}}  # fmt: skip
+
+    events = [
+        {"Event": "SparkListenerJobStart", "Submission Time": 1_000},
+        {"Event": "SparkListenerStageCompleted", "Stage Info": {"Completion Time": 1_900}},
+        task(1_000, 1_500, 300),
+        task(1_200, 2_000, 200),
+        task(9_000, 9_100, 10_000),  # another build's
+    ]
+    (tmp_path / "app-1").write_text("".join(json.dumps(e) + "\n" for e in events))
+    totals = spark_events.summary(tmp_path, since_ms=500, until_ms=5_000)
+    assert (totals["jobs"], totals["stages"], totals["tasks"]) == (1, 1, 2)
+    assert totals["task_seconds"] == 0.5 + 0.8
+    assert totals["executor_cpu_seconds"] == 0.5
+    assert totals["input_bytes"] == 2_000
+    assert totals["shuffle_write_bytes"] == 500
+    assert totals["shuffle_read_bytes"] == 24

@@ -122,11 +122,12 @@ def bench(
     workdir: Path = typer.Option(Path("target/bench"), help="Scratch folder for the runs."),
     target: str = typer.Option(
         "dev",
-        help="dev (DuckDB), or spark: one full build on DuckDB and on Spark, then a "
-        "one-day Spark build compared with DuckDB (bench_spark.json).",
+        help="dev (DuckDB), or spark: a full and a one-day build on DuckDB, on Spark in "
+        "this process and on the local Spark cluster over Spark Connect, both Spark "
+        "builds compared with DuckDB (bench_spark.json).",
     ),
     one_day: bool = typer.Option(
-        True, "--one-day/--no-one-day", help="With --target spark: also the one-day build."
+        True, "--one-day/--no-one-day", help="With --target spark: also the one-day builds."
     ),
     sizes: str = typer.Option(
         "",
@@ -162,6 +163,9 @@ def bench(
     if target == "spark":
         result = run_spark(customers, workdir, progress=progress, one_day=one_day)
         repeat = 1
+        for build, peaks in result["peak_mb_by_process"].items():
+            listed = ", ".join(f"{name} {mb:,.0f} MB" for name, mb in peaks.items())
+            console.print(f"peak memory, {build.replace('_', ' ')}: {listed}")
     else:
         result = run(customers, repeat, workdir, progress=progress)
     print_result(result, customers, repeat)

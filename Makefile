@@ -87,7 +87,6 @@ lint: install
 ## bench: BENCHMARKS.md's table: generation, full and one-day builds, memory, CLV vs lifetimes, per size
 BENCH_SIZES ?= 10000,100000,1000000
 BENCH_REPEAT ?= 1
-BENCH_CUSTOMERS ?= 1000000
 bench: install
 	$(BIN)/loyalty bench --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT)
 
@@ -95,9 +94,11 @@ bench: install
 bench-10m: install
 	LOYALTY_DBT_THREADS=1 $(BIN)/loyalty bench --sizes 10000000 --repeat 1 --workdir target/bench-10m
 
-## bench-spark: the full build on DuckDB and on Spark side by side, and a one-day Spark build
+## bench-spark: full and one-day builds on DuckDB, Spark in-process and the local Spark
+## cluster over Connect, at 100k and 1M customers, the Spark marts compared with DuckDB's
 bench-spark: install-spark
-	$(BIN)/loyalty bench --target spark --customers $(BENCH_CUSTOMERS) --workdir target/bench-spark
+	LOYALTY_SPARK_DRIVER_MEMORY=8g $(BIN)/loyalty bench --target spark --customers 100000 --workdir target/bench-spark-100k
+	LOYALTY_SPARK_DRIVER_MEMORY=12g $(BIN)/loyalty bench --target spark --customers 1000000 --workdir target/bench-spark-1m
 
 ## spark-cluster-start: a local Spark cluster (Master, two Workers, Spark Connect on
 ## sc://127.0.0.1:15002) under target/spark-cluster; build on it with --target spark_connect

@@ -126,12 +126,14 @@ def cdnow():
 # The order pytest-xdist hands out the test files in (`--dist loadfile`: a file runs
 # on one worker; `--no-loadscope-reorder` in pyproject.toml keeps this order, where
 # xdist would start with the files that have the most tests). The slowest first, in
-# seconds on two cores with three workers: Spark about 600, the daily builds 590,
-# staging 360, quality 310, messy exports 260. xdist at once tops up a worker with two
-# tests or fewer to run, the Spark worker's: test_contract.py, a second of work, is
-# the file it gets, so that nothing slow waits behind the Spark test. The remaining
-# files follow in their usual order.
+# seconds on two cores with three workers: the Spark cluster and the in-process Spark
+# session about 500 each, the daily builds 590, staging 360, quality 310, messy
+# exports 260. xdist at once tops up a worker with two tests or fewer to run, the
+# Spark workers': test_contract.py, a second of work, is the file it gets, so that
+# nothing slow waits behind a Spark test. The remaining files follow in their usual
+# order.
 FILES_FIRST = (
+    "test_spark_cluster.py",
     "test_spark.py",
     "test_incremental.py",
     "test_staging.py",

@@ -149,7 +149,13 @@ def start(args: DbtArgs | str = "spark"):
     from loyalty_warehouse import spark_functions
 
     builder = SparkSession.builder
-    if not remote:
+    if remote:
+        # the server resolves a relative raw folder against its own working directory:
+        # name the folder this command means (on a real cluster, use a path it reads)
+        raw = os.environ.get("LOYALTY_RAW_DIR", "data/raw")
+        if "://" not in raw:
+            os.environ["LOYALTY_RAW_DIR"] = str(Path(raw).resolve())
+    else:
         # the Python workers of the table functions run this interpreter, with its packages
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         builder = builder.enableHiveSupport()

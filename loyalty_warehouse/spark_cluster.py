@@ -56,6 +56,10 @@ class Cluster:
     worker_memory: str = "4g"
     driver_memory: str = "4g"
 
+    def __post_init__(self) -> None:
+        # the processes run in the folder and are known by it: always an absolute path
+        object.__setattr__(self, "root", Path(self.root).resolve())
+
     @classmethod
     def from_env(cls) -> Cluster:
         env = os.environ.get
@@ -143,6 +147,9 @@ class Cluster:
             # what each job, stage and task did (time, shuffle bytes): `events/`
             "spark.eventLog.enabled": "true",
             "spark.eventLog.dir": str(self.root / "events"),
+            # plain text, one file, written as events come: readable while it runs
+            "spark.eventLog.compress": "false",
+            "spark.eventLog.rolling.enabled": "false",
         }  # fmt: skip
         args = [f"--conf={key}={value}" for key, value in conf.items()]
         return [str(home / "bin" / "spark-submit"), "--class", CONNECT_CLASS,
@@ -169,8 +176,10 @@ class Cluster:
 
     def _wait_for(self, name: str, text: str, count: int, timeout: float) -> None:
         deadline = time.monotonic() + timeout
+        pid = int(self.pid_file(name).read_text())
         while time.monotonic() < deadline:
-            if self.pid(name) is None:
+            # (by its pid alone: while spark-class execs java, /proc shows no environment)
+            if pid not in _live_members(pid):
                 raise RuntimeError(f"the {name} process ended; see {self.log_file(name)}")
             if self.log_file(name).read_text(errors="replace").count(text) >= count:
                 return

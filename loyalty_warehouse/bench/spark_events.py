@@ -26,12 +26,17 @@ def summary(events_dir: Path, since_ms: float = 0, until_ms: float = float("inf"
         "output_bytes": 0,
         "spilled_bytes": 0,
     }
-    for log in sorted(events_dir.glob("*")):
-        if not log.is_file():
+    # an application's log is one file, or (rolling, Spark 4's default) a folder of
+    # events_N_<app> files beside an appstatus marker
+    for log in sorted(events_dir.rglob("*")):
+        if not log.is_file() or log.name.startswith((".", "appstatus")) or log.suffix == ".crc":
             continue
-        with log.open() as fh:
+        with _open(log) as fh:
             for line in fh:
-                event = json.loads(line)
+                try:
+                    event = json.loads(line)
+                except json.JSONDecodeError:  # the last line of a log being written
+                    continue
                 kind = event.get("Event")
                 if kind == "SparkListenerJobStart":
                     if since_ms <= event.get("Submission Time", 0) <= until_ms:
@@ -46,6 +51,18 @@ def summary(events_dir: Path, since_ms: float = 0, until_ms: float = float("inf"
                         continue
                     _add_task(totals, info, metrics)
     return totals
+
+
+def _open(log: Path):
+    """An event log as text lines: Spark compresses it with zstd by default."""
+    if log.suffix != ".zstd" and log.suffix != ".zst":
+        return log.open()
+    import io
+
+    import zstandard
+
+    stream = zstandard.ZstdDecompressor().stream_reader(log.open("rb"), read_across_frames=True)
+    return io.TextIOWrapper(stream, encoding="utf-8")
 
 
 def _add_task(totals: dict, info: dict, metrics: dict) -> None:

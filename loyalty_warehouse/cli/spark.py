@@ -28,11 +28,12 @@ def spark_cluster(
             cluster.stop()
             raise typer.Exit(1) from None
         if not started:
-            console.print(f"The cluster of {cluster.root} is running already.")
+            # (echo, not the console: a long folder must not wrap the line)
+            typer.echo(f"The cluster of {cluster.root} is running already.", err=True)
         typer.echo(f"Spark Connect: {cluster.remote}  (files under {cluster.root})")
     elif action == "stop":
         stopped = cluster.stop()
-        console.print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
+        typer.echo(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running", err=True)
     elif action == "status":
         running = cluster.running()
         for name, pid in running.items():

@@ -129,6 +129,11 @@ def bench(
     one_day: bool = typer.Option(
         True, "--one-day/--no-one-day", help="With --target spark: also the one-day builds."
     ),
+    engines: str = typer.Option(
+        "duckdb,spark,spark_connect",
+        help="With --target spark: the engines to build on, of duckdb (needed to "
+        "compare), spark (in-process) and spark_connect (the local cluster).",
+    ),
     sizes: str = typer.Option(
         "",
         help="Comma-separated sizes (e.g. 10000,100000,1000000) measured in one session "
@@ -161,7 +166,15 @@ def bench(
         typer.echo(sizes_table(out))
         return
     if target == "spark":
-        result = run_spark(customers, workdir, progress=progress, one_day=one_day)
+        chosen = tuple(e.strip() for e in engines.split(","))
+        if "duckdb" not in chosen or not set(chosen) <= {"duckdb", "spark", "spark_connect"}:
+            console.print(
+                f"[red]--engines takes duckdb and spark or spark_connect, not {engines!r}"
+            )
+            raise typer.Exit(2)
+        # DuckDB first: the Spark builds are compared with its warehouse
+        chosen = tuple(e for e in ("duckdb", "spark", "spark_connect") if e in chosen)
+        result = run_spark(customers, workdir, progress=progress, one_day=one_day, engines=chosen)
         repeat = 1
         for build, peaks in result["peak_mb_by_process"].items():
             listed = ", ".join(f"{name} {mb:,.0f} MB" for name, mb in peaks.items())

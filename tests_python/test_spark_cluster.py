@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 from pathlib import Path
 
 import pytest
+from pg_server import free_port
 from test_spark import LOYALTY, assert_engines_equal, spark_available, spark_build  # noqa: F401
 
 from conftest import DBT, MODELS_AND_SEEDS, ROOT, run_dbt
@@ -40,20 +40,14 @@ def _export_before(source: Path, day: str, out: Path) -> int:
     return left_out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory, spark_available):  # noqa: F811
     folder = tmp_path_factory.mktemp("cluster")
-    connect_port = _free_port()
+    connect_port = free_port()
     env = {
         **os.environ,
         "LOYALTY_SPARK_DIR": str(folder),
-        "LOYALTY_SPARK_MASTER_PORT": str(_free_port()),
+        "LOYALTY_SPARK_MASTER_PORT": str(free_port()),
         "LOYALTY_SPARK_CONNECT_PORT": str(connect_port),
         "LOYALTY_SPARK_WORKER_MEMORY": "2g",
         "LOYALTY_SPARK_DRIVER_MEMORY": "2g",

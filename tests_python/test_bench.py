@@ -103,3 +103,38 @@ def test_spark_event_log_totals_count_only_the_build_window(tmp_path):
     assert totals["input_bytes"] == 2_000
     assert totals["shuffle_write_bytes"] == 500
     assert totals["shuffle_read_bytes"] == 24
+
+
+def test_same_parameters_is_the_largest_relative_difference_of_each_peer():
+    from loyalty_warehouse.bench.tables import same_parameters
+
+    ours = {"bg_nbd.r": 1.0, "bg_nbd.alpha": 2.0, "bg_nbd.a": 0.5, "bg_nbd.b": 4.0,
+            "gamma_gamma.p": 5.0, "gamma_gamma.q": 4.0, "gamma_gamma.gamma": 30.0}  # fmt: skip
+    lifetimes = {"bg_nbd": {"r": 1.0, "alpha": 2.0, "a": 0.5, "b": 4.0},
+                 "gamma_gamma": {"p": 5.0, "q": 4.0, "v": 30.03}}  # fmt: skip
+    pymc = {"bg_nbd": {"r": 0.99, "alpha": 2.0, "a": 0.5005, "b": 4.0},
+            "gamma_gamma": {"p": 5.0, "q": 4.0, "v": 30.0}}  # fmt: skip
+    found = same_parameters({"ours": ours, **lifetimes, "pymc_marketing": pymc})
+    # lifetimes: only the Gamma-Gamma scale differs, 0.03 / 30; pymc: r by 0.01 / 1.0
+    # (a's 0.0005 / 0.5 = 0.001 is smaller)
+    assert abs(found["lifetimes"] - 0.001) < 1e-12
+    assert abs(found["pymc_marketing"] - 0.01) < 1e-12
+
+
+def test_the_variants_table_divides_this_checkouts_medians_by_theirs():
+    from loyalty_warehouse.bench.tables import sizes_table
+
+    row = {"generate_s": 1.0, "generate_peak_mb": 1024, "full_build_s": 100.0,
+           "full_build_peak_mb": 2048, "one_day_build_s": 60.0, "one_day_vs_full": 0.6,
+           "clv_models_s": 2.0, "lifetimes_clv_s": 20.0, "lifetimes_clv_vs_clv_models": 10.0,
+           "lifetimes_fit_vs_bg_nbd_fit": 9.0, "pymc_clv_s": 5.0, "pymc_clv_vs_clv_models": 2.5,
+           "same_parameters": {"lifetimes": 1e-7, "pymc_marketing": 5e-6},
+           "variants": {"commit_abc": {
+               "label": "commit abc", "full_build_s": 125.0, "one_day_build_s": 80.0,
+               "full_build_peak_mb": 3072, "checked": "marts identical"}}}  # fmt: skip
+    table = sizes_table({"sizes": {"1000": row}})
+    line = next(line for line in table.splitlines() if "| commit abc |" in line)
+    # 100 / 125 and 60 / 80
+    assert line == ("| 1,000 | commit abc | 125.0 s | 80.0 s | 3.0 GB | 0.80 | 0.75 "
+                    "| marts identical |")  # fmt: skip
+    assert "| 2.5x | 9.0x | lifetimes 1e-07, pymc-marketing 5e-06 |" in table

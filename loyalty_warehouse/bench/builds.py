@@ -13,6 +13,7 @@ from loyalty_warehouse import daily
 from loyalty_warehouse.bench import clv_peers, publish, tables
 from loyalty_warehouse.bench.compare import compare_marts
 from loyalty_warehouse.bench.measure import Step, build_results, machine, not_passed, slowest
+from loyalty_warehouse.bench.variants import THIS_CHECKOUT, Variant
 from loyalty_warehouse.bench.workspace import DBT_BUILD, Workspace
 
 # Above this many customers a size runs one export order and no comparison build:
@@ -27,10 +28,15 @@ def run(
     progress=print,
     orders: tuple[str, ...] = daily.ORDERS,
     check: bool = True,
+    variants: tuple[Variant, ...] = (),
 ) -> dict:
     """One size: generate, then per export order in ``orders`` the full build and
     the one-day build (checked against a full build of both days when ``check``), the
-    CLV models against lifetimes doing the same work, and the fits alone."""
+    CLV models against lifetimes and pymc-marketing doing the same work, and the fits
+    alone. The ``variants`` (variants.py) build the first export order too, each
+    repeat right after this checkout's, and their marts are compared with this
+    checkout's after the one-day build."""
+    workdir = workdir.resolve()  # a variant's dbt resolves relative paths in its project
     space = Workspace(workdir)
     raw = workdir / "raw"  # one folder whose files are replaced, as a daily export is
     progress(f"generating {customers:,} customers")
@@ -38,37 +44,65 @@ def run(
     slowest_nodes: dict[str, list] = {}
     differing: dict[str, dict] = {}
 
-    def build(name: str, label: str, export: Path, before=None) -> list[dict]:
+    def paths(variant: Variant) -> tuple[Path, Path]:
+        """The warehouse and target folder of a variant (this checkout's: the space's)."""
+        if variant is THIS_CHECKOUT:
+            return space.db, space.target
+        return workdir / f"{variant.key}.duckdb", workdir / f"{variant.key}_target"
+
+    def build(name: str, label: str, export: Path, builders, before) -> None:
         shutil.rmtree(raw, ignore_errors=True)
         shutil.copytree(export, raw)
-        step = steps[name] = Step(label)
+        for variant in builders:
+            key = name if variant is THIS_CHECKOUT else f"{variant.key}_{name}"
+            steps[key] = Step(label if variant is THIS_CHECKOUT else f"{label}, {variant.label}")
         for i in range(repeat):
-            progress(f"{label}, {i + 1}/{repeat}")
-            before()
-            seconds, peak = space.run(DBT_BUILD, raw)
-            step.seconds.append(seconds)
-            step.peak_mb = max(step.peak_mb, peak)
-        results = build_results(space.target)
-        slowest_nodes[name] = slowest(results)
-        step.note = not_passed(results)
-        return results
+            for variant in builders:
+                key = name if variant is THIS_CHECKOUT else f"{variant.key}_{name}"
+                progress(f"{steps[key].name}, {i + 1}/{repeat}")
+                db, target = paths(variant)
+                before(db, target)
+                seconds, peak = space.run(variant.dbt_build(), raw, LOYALTY_DB_PATH=str(db),
+                                          DBT_TARGET_PATH=str(target), **variant.env())  # fmt: skip
+                steps[key].seconds.append(seconds)
+                steps[key].peak_mb = max(steps[key].peak_mb, peak)
+        for variant in builders:
+            key = name if variant is THIS_CHECKOUT else f"{variant.key}_{name}"
+            results = build_results(paths(variant)[1])
+            slowest_nodes[key] = slowest(results)
+            steps[key].note = not_passed(results)
 
-    def from_scratch() -> None:
-        space.db.unlink(missing_ok=True)
-        shutil.rmtree(space.target, ignore_errors=True)
+    def from_scratch(db: Path, target: Path) -> None:
+        db.unlink(missing_ok=True)
+        shutil.rmtree(target, ignore_errors=True)
 
-    after_day_n = workdir / "after_day_n.duckdb"
+    def after_day_n(db: Path) -> Path:
+        return db.with_name(db.stem + "_after_day_n.duckdb")
+
     for order in orders:
         space.split_days(order)
-        build(f"full_build_{order}", f"full dbt build ({order})", space.day_n, from_scratch)
+        builders = (THIS_CHECKOUT, *variants) if order == orders[0] else (THIS_CHECKOUT,)
+        build(f"full_build_{order}", f"full dbt build ({order})", space.day_n, builders,
+              from_scratch)  # fmt: skip
         if order == orders[0]:
             publish.bench(space, repeat, steps, progress)
         # the one-day build, each repeat from the same state after day N
-        shutil.copyfile(space.db, after_day_n)
+        for variant in builders:
+            shutil.copyfile(paths(variant)[0], after_day_n(paths(variant)[0]))
         name = f"incremental_build_{order}"
-        build(name, f"one-day build ({order})", space.day_n1,
-              lambda: shutil.copyfile(after_day_n, space.db))  # fmt: skip
-        after_day_n.unlink()
+        build(name, f"one-day build ({order})", space.day_n1, builders,
+              lambda db, target: shutil.copyfile(after_day_n(db), db))  # fmt: skip
+        for variant in builders:
+            after_day_n(paths(variant)[0]).unlink()
+        for variant in builders[1:]:
+            other = variant.compare_marts(space.db, paths(variant)[0])
+            unequal = {m: d for m, (_, d) in other.items() if d}
+            note = ("marts identical to this checkout's" if not unequal
+                    else f"marts differ from this checkout's: {unequal}")  # fmt: skip
+            steps[f"{variant.key}_{name}"].note = "; ".join(
+                filter(None, [note, steps[f"{variant.key}_{name}"].note])
+            )
+            differing[variant.key] = unequal
         if not check:
             steps[name].note = "; ".join(filter(None, ["not compared", steps[name].note]))
             continue
@@ -93,22 +127,36 @@ def run(
         "steps": {k: {**asdict(v), "median": v.median} for k, v in steps.items()},
         "slowest_nodes": slowest_nodes,
         "marts_differing_after_incremental": differing,
+        "variants": {v.key: v.label for v in variants},
         "lifetimes_reference": reference,
     }
     clv = steps["clv_models"].median
     result["ratios"] = {
         "lifetimes_clv / clv_models": steps["lifetimes_clv"].median / clv if clv else None,
+        "pymc_clv / clv_models": steps["pymc_clv"].median / clv if clv else None,
         "lifetimes_fit / bg_nbd_fit": steps["lifetimes"].median / steps["bg_nbd_fit"].median,
     }
     for order in orders:
         full = steps[f"full_build_{order}"].median
         incremental = steps[f"incremental_build_{order}"].median
         result["ratios"][f"one-day / full build ({order})"] = incremental / full
+    for variant in variants:
+        for build_name in (f"full_build_{orders[0]}", f"incremental_build_{orders[0]}"):
+            theirs = steps[f"{variant.key}_{build_name}"].median
+            result["ratios"][f"{build_name} / {variant.label}'s"] = (
+                steps[build_name].median / theirs
+            )
     (workdir / "bench.json").write_text(json.dumps(result, indent=2) + "\n")
     return result
 
 
-def run_sizes(sizes: list[int], repeat: int, workdir: Path, progress=print) -> dict:
+def run_sizes(
+    sizes: list[int],
+    repeat: int,
+    workdir: Path,
+    progress=print,
+    variants: tuple[Variant, ...] = (),
+) -> dict:
     """`loyalty bench --sizes`: every size in one session, one row of the table each
     (results in WORKDIR/bench_sizes.json, each size's details in WORKDIR/<size>/)."""
     rows = {}
@@ -116,8 +164,14 @@ def run_sizes(sizes: list[int], repeat: int, workdir: Path, progress=print) -> d
         progress(f"=== {customers:,} customers")
         big = customers > CHECKED_UP_TO
         result = run(customers, repeat, workdir / str(customers), progress,
-                     orders=("appended",) if big else daily.ORDERS, check=not big)  # fmt: skip
+                     orders=("appended",) if big else daily.ORDERS, check=not big,
+                     variants=variants)  # fmt: skip
         rows[customers] = tables.size_row(result)
-    out = {"machine": machine(), "repeat": repeat, "sizes": rows}
+    out = {
+        "machine": machine(),
+        "repeat": repeat,
+        "sizes": rows,
+        "variants": {v.key: v.label for v in variants},
+    }
     (workdir / "bench_sizes.json").write_text(json.dumps(out, indent=2) + "\n")
     return out

@@ -1,7 +1,8 @@
-"""The CLV models against lifetimes doing the same work on the same customers, and
-the BG/NBD fits alone side by side. lifetimes 0.11.3 (2020) needs numpy < 2 and an
-older pandas and scipy: it lives in a venv of its own under target/, never in the
-project's."""
+"""The CLV models against lifetimes and pymc-marketing doing the same work on the same
+customers, and the BG/NBD fits alone side by side. Each peer lives in a venv of its
+own under target/, never in the project's: lifetimes 0.11.3 (2020) needs numpy < 2
+and an older pandas and scipy; pymc-marketing (its successor, MAP fits) brings PyMC,
+PyTensor and ArviZ, pinned in bench/pymc-marketing.lock."""
 
 from __future__ import annotations
 
@@ -19,14 +20,25 @@ CLV_MODELS = ("clv_model_params", "clv_customer_predictions", "clv_holdout_valid
 HERE = Path(__file__).parent
 
 
-def lifetimes_python() -> Path:
-    """lifetimes' own venv, made once under target/ and shared by every bench run."""
-    venv = ROOT / "target" / "lifetimes-venv"
+PYMC_LOCK = HERE / "pymc-marketing.lock"
+
+
+def peer_python(name: str, pip_args: list[str]) -> Path:
+    """A peer's own venv, made once under target/ and shared by every bench run."""
+    venv = ROOT / "target" / f"{name}-venv"
     python = venv / "bin" / "python"
     if not python.exists():
         subprocess.check_call([sys.executable, "-m", "venv", str(venv)])
-        subprocess.check_call([str(python), "-m", "pip", "install", "--quiet", *LIFETIMES_PINS])
+        subprocess.check_call([str(python), "-m", "pip", "install", "--quiet", *pip_args])
     return python
+
+
+def lifetimes_python() -> Path:
+    return peer_python("lifetimes", LIFETIMES_PINS)
+
+
+def pymc_python() -> Path:
+    return peer_python("pymc", ["--no-deps", "-r", str(PYMC_LOCK)])
 
 
 def _last_json(cmd: list[str], env: dict | None = None):
@@ -35,8 +47,9 @@ def _last_json(cmd: list[str], env: dict | None = None):
 
 
 def bench(space: Workspace, repeat: int, steps: dict[str, Step], progress) -> dict:
-    """Adds the steps clv_models, lifetimes_clv, lifetimes and bg_nbd_fit; returns
-    lifetimes' fitted parameters beside ours."""
+    """Adds the steps clv_models, lifetimes_clv, pymc_clv, lifetimes and bg_nbd_fit;
+    returns lifetimes' fitted parameters and pymc-marketing's (under "pymc_marketing")
+    beside ours."""
     import duckdb
 
     # the CLV models alone, as lifetimes' fit runs alone: inside a build they share the
@@ -71,6 +84,11 @@ def bench(space: Workspace, repeat: int, steps: dict[str, Step], progress) -> di
             ).fetchall()
         }
     steps["lifetimes_clv"] = Step("lifetimes, the CLV models' work", reference.pop("seconds"))
+    progress("pymc-marketing (MAP fits) doing the CLV models' work on the same customers")
+    pymc = _last_json([str(pymc_python()), str(HERE / "pymc_reference.py"), str(summary),
+                       str(repeat), str(horizon), str(rate)])  # fmt: skip
+    steps["pymc_clv"] = Step("pymc-marketing (MAP), the CLV models' work", pymc.pop("seconds"))
+    reference["pymc_marketing"] = pymc
     fits = [str(HERE / "fit_timing.py"), str(summary), str(repeat)]
     steps["lifetimes"] = Step("lifetimes BetaGeoFitter.fit",
                               _last_json([python, fits[0], "lifetimes", *fits[1:]]))  # fmt: skip

@@ -24,28 +24,79 @@ def size_row(result: dict) -> dict:
         "lifetimes_clv_s": steps["lifetimes_clv"]["median"],
         "lifetimes_clv_vs_clv_models": result["ratios"]["lifetimes_clv / clv_models"],
         "lifetimes_fit_vs_bg_nbd_fit": result["ratios"]["lifetimes_fit / bg_nbd_fit"],
+        "pymc_clv_s": steps["pymc_clv"]["median"],
+        "pymc_clv_vs_clv_models": result["ratios"]["pymc_clv / clv_models"],
+        "same_parameters": same_parameters(result["lifetimes_reference"]),
         "publish_duckdb_s": steps.get("publish_duckdb", {}).get("median"),
         "publish_postgres_s": steps.get("publish_postgres", {}).get("median"),
+        "variants": {
+            key: {
+                "label": label,
+                "full_build_s": steps[f"{key}_full_build_appended"]["median"],
+                "one_day_build_s": steps[f"{key}_incremental_build_appended"]["median"],
+                "full_build_peak_mb": steps[f"{key}_full_build_appended"]["peak_mb"],
+                "checked": steps[f"{key}_incremental_build_appended"]["note"],
+            }
+            for key, label in result.get("variants", {}).items()
+        },
     }
+
+
+# the peers' names for our parameters (both call the Gamma-Gamma scale v)
+PEER_NAMES = {"bg_nbd.r": "r", "bg_nbd.alpha": "alpha", "bg_nbd.a": "a", "bg_nbd.b": "b",
+              "gamma_gamma.p": "p", "gamma_gamma.q": "q", "gamma_gamma.gamma": "v"}  # fmt: skip
+
+
+def same_parameters(reference: dict) -> dict[str, float]:
+    """The largest relative difference between our seven fitted parameters and each
+    peer's ({"lifetimes": ..., "pymc_marketing": ...})."""
+    ours = reference["ours"]
+    out = {}
+    for peer, theirs in (("lifetimes", reference), ("pymc_marketing", reference["pymc_marketing"])):
+        out[peer] = max(
+            abs(theirs[name.split(".")[0]][short] - ours[name]) / abs(ours[name])
+            for name, short in PEER_NAMES.items()
+        )
+    return out
 
 
 def sizes_table(out: dict) -> str:
     """bench_sizes.json as the markdown table of BENCHMARKS.md."""
     lines = [
         "| customers | generate | full build | peak | one-day build | one-day / full "
-        "| CLV models | lifetimes, same work | lifetimes / ours | fit / fit |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| CLV models | lifetimes, same work | lifetimes / ours | pymc-marketing, same work "
+        "| pymc-marketing / ours | fit / fit | parameters, largest difference |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for customers, r in out["sizes"].items():
         gen_gb, full_gb = r["generate_peak_mb"] / 1024, r["full_build_peak_mb"] / 1024
         ours, fits = r["lifetimes_clv_vs_clv_models"], r["lifetimes_fit_vs_bg_nbd_fit"]
+        same = r["same_parameters"]
         lines.append(
             f"| {int(customers):,} | {r['generate_s']:.1f} s ({gen_gb:.1f} GB)"
             f" | {r['full_build_s']:.1f} s | {full_gb:.1f} GB"
             f" | {r['one_day_build_s']:.1f} s | {r['one_day_vs_full']:.2f}"
             f" | {r['clv_models_s']:.2f} s | {r['lifetimes_clv_s']:.2f} s"
-            f" | {ours:.1f}x | {fits:.1f}x |"
+            f" | {ours:.1f}x | {r['pymc_clv_s']:.2f} s | {r['pymc_clv_vs_clv_models']:.1f}x"
+            f" | {fits:.1f}x | lifetimes {same['lifetimes']:.0e}, pymc-marketing"
+            f" {same['pymc_marketing']:.0e} |"
         )
+    compared = [(c, r) for c, r in out["sizes"].items() if r.get("variants")]
+    if compared:
+        lines += ["", "| customers | build | full build | one-day build | peak (full) "
+                  "| this checkout's full / theirs | one-day / theirs | marts |",
+                  "|---:|---|---:|---:|---:|---:|---:|---|"]  # fmt: skip
+        for customers, r in compared:
+            lines.append(f"| {int(customers):,} | this checkout | {r['full_build_s']:.1f} s"
+                         f" | {r['one_day_build_s']:.1f} s"
+                         f" | {r['full_build_peak_mb'] / 1024:.1f} GB | | | |")  # fmt: skip
+            for v in r["variants"].values():
+                lines.append(
+                    f"| {int(customers):,} | {v['label']} | {v['full_build_s']:.1f} s"
+                    f" | {v['one_day_build_s']:.1f} s | {v['full_build_peak_mb'] / 1024:.1f} GB"
+                    f" | {r['full_build_s'] / v['full_build_s']:.2f}"
+                    f" | {r['one_day_build_s'] / v['one_day_build_s']:.2f} | {v['checked']} |"
+                )
     publishes = [(c, r) for c, r in out["sizes"].items() if r.get("publish_duckdb_s")]
     if publishes:
         lines += ["", "| customers | publish: DuckDB snapshot | publish: PostgreSQL |",

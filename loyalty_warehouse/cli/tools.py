@@ -140,6 +140,16 @@ def bench(
         "instead of --customers: one table row each, WORKDIR/bench_sizes.json; above "
         "1,000,000 one export order and no comparison build.",
     ),
+    against: str = typer.Option(
+        "",
+        help="A commit (e.g. main~3) built on the same exports, each repeat beside this "
+        "checkout's (the first export order), its marts compared with this checkout's.",
+    ),
+    duckdb: str = typer.Option(
+        "",
+        help="Comma-separated DuckDB releases (e.g. 1.5.6,2.0.1) this checkout is also "
+        "built on, like --against, each in a venv of its own under target/.",
+    ),
 ) -> None:
     """Measure generation, builds, memory and the CLV models against lifetimes.
 
@@ -150,10 +160,27 @@ def bench(
     lifetimes doing the same work on the same customers (in a venv of its own), and
     the BG/NBD fits alone; list the ten slowest nodes of each build. Results also go
     to WORKDIR/bench.json; with --sizes, one row per size (bench_sizes.json)."""
-    from loyalty_warehouse.bench import print_result, run, run_sizes, run_spark, sizes_table
+    from contextlib import ExitStack
+
+    from loyalty_warehouse.bench.variants import commit_variant, duckdb_variant
 
     def progress(message: str) -> None:
         console.print(f"[dim]{message}")
+
+    with ExitStack() as stack:
+        variants = []
+        if against:
+            workdir.mkdir(parents=True, exist_ok=True)
+            variants.append(stack.enter_context(commit_variant(against, workdir.resolve())))
+        for version in filter(None, (v.strip() for v in duckdb.split(","))):
+            progress(f"a venv with duckdb {version} (once)")
+            variants.append(duckdb_variant(version))
+        _bench(customers, repeat, workdir, target, one_day, engines, sizes, tuple(variants),
+               progress)  # fmt: skip
+
+
+def _bench(customers, repeat, workdir, target, one_day, engines, sizes, variants, progress):
+    from loyalty_warehouse.bench import print_result, run, run_sizes, run_spark, sizes_table
 
     if sizes:
         try:
@@ -161,11 +188,14 @@ def bench(
         except ValueError:
             console.print(f"[red]--sizes must be whole numbers separated by commas, not {sizes!r}")
             raise typer.Exit(2) from None
-        out = run_sizes(counts, repeat, workdir, progress=progress)
+        out = run_sizes(counts, repeat, workdir, progress=progress, variants=variants)
         console.print(f"{out['machine']}; median of {repeat}")
         typer.echo(sizes_table(out))
         return
     if target == "spark":
+        if variants:
+            console.print("[red]--against and --duckdb are for DuckDB builds, not --target spark")
+            raise typer.Exit(2)
         chosen = tuple(e.strip() for e in engines.split(","))
         if "duckdb" not in chosen or not set(chosen) <= {"duckdb", "spark", "spark_connect"}:
             console.print(
@@ -180,5 +210,5 @@ def bench(
             listed = ", ".join(f"{name} {mb:,.0f} MB" for name, mb in peaks.items())
             console.print(f"peak memory, {build.replace('_', ' ')}: {listed}")
     else:
-        result = run(customers, repeat, workdir, progress=progress)
+        result = run(customers, repeat, workdir, progress=progress, variants=variants)
     print_result(result, customers, repeat)

@@ -113,12 +113,13 @@ def primary_keys(manifest: Path) -> dict[str, list[str]]:
 
 
 def marts_tables(con, catalog: str) -> list[str]:
-    """The base tables of the marts schema of an attached catalog, by name."""
+    """The tables and views of the marts schema of an attached catalog, by name (a
+    snapshot holds each as a table; the working warehouse keeps fct_orders a view)."""
     return [
         name
         for (name,) in con.execute(
             "select table_name from information_schema.tables where table_catalog = ? "
-            "and table_schema = ? and table_type = 'BASE TABLE' order by 1",
+            "and table_schema = ? and table_type in ('BASE TABLE', 'VIEW') order by 1",
             [catalog, SCHEMA],
         ).fetchall()
     ]
@@ -127,8 +128,10 @@ def marts_tables(con, catalog: str) -> list[str]:
 def comments(con, catalog: str) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     """({table: comment}, {(table, column): comment}) of the marts of a catalog."""
     tables = dict(con.execute(
-        "select table_name, comment from duckdb_tables() where database_name = ? "
-        "and schema_name = ? and comment is not null", [catalog, SCHEMA]).fetchall())  # fmt: skip
+        "select table_name, comment from duckdb_tables() where database_name = $1 "
+        "and schema_name = $2 and comment is not null union all "
+        "select view_name, comment from duckdb_views() where database_name = $1 "
+        "and schema_name = $2 and comment is not null", [catalog, SCHEMA]).fetchall())  # fmt: skip
     columns = {
         (t, c): comment
         for t, c, comment in con.execute(

@@ -20,9 +20,8 @@ from loyalty_warehouse.bench import compare_marts
 pytestmark = pytest.mark.dbt
 
 LOOKBACK_DAYS = 3  # the default of var incremental_lookback_days
-INCREMENTAL_MODELS = (
-    "int_orders_sequenced", "fct_orders", "fct_survey_responses", "fct_customer_months",
-)  # fmt: skip
+# fct_orders is a view over int_orders_sequenced
+INCREMENTAL_MODELS = ("int_orders_sequenced", "fct_survey_responses", "fct_customer_months")
 # the full builds the daily ones are compared with, and the first builds before a
 # daily one, build their tables only: the data tests run in the daily builds
 
@@ -173,7 +172,6 @@ def test_rows_updated_in_place_in_an_earlier_month_are_picked_up(tmp_path):
     assert incremental.returncode == 0, incremental.output
     assert "int_orders_sequenced: re-deriving from 2024-03-01" in incremental.output, \
         incremental.output  # fmt: skip
-    assert "fct_orders: re-deriving from 2024-03-01" in incremental.output
     assert "fct_customer_months: re-deriving from 2024-03-01" in incremental.output
     assert "fct_survey_responses: re-deriving from 2024-05-01" in incremental.output
     assert incremental.query(

@@ -81,8 +81,20 @@ def test_a_build_publishes_the_marts_alone_with_their_comments(days):
             "select comment from duckdb_columns() where table_name = 'dim_customers' "
             "and column_name = 'email_sha256'"
         ).fetchone()[0]
+        # fct_orders, a view in the working warehouse, is a table of its own here,
+        # with its comments
+        kinds = dict(con.execute(
+            "select table_name, table_type from information_schema.tables").fetchall())  # fmt: skip
+        orders_comment = con.execute(
+            "select comment from duckdb_tables() where table_name = 'fct_orders'"
+        ).fetchone()[0]
+    with duckdb.connect(str(working), read_only=True) as con:
+        assert con.execute("select table_type from information_schema.tables "
+                           "where table_name = 'fct_orders'").fetchone()[0] == "VIEW"  # fmt: skip
     assert schemas == {"marts"}  # no staging, no quarantine (raw records hold personal data)
     assert "sha256 of the trimmed" in comment
+    assert set(kinds.values()) == {"BASE TABLE"} and "fct_orders" in kinds
+    assert orders_comment.startswith("One row per staged order")
     as_of, built_at, commit = build_info(published)
     assert build_info(working) == (as_of, built_at, commit)
     with duckdb.connect(str(working), read_only=True) as con:

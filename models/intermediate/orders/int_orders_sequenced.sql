@@ -62,26 +62,20 @@ kept_purchases as (
     {%- endif %}
 ),
 
-numbered_purchases as (
-    -- the purchases of this build, numbered among themselves: the window reads three
-    -- columns of the purchases only, not whole orders, so that its sort spills to
-    -- disk instead of running out of memory at ten million customers
-    select
-        order_id,
-        row_number() over purchase_order as purchase_number_in_build,
-        lag(ordered_date) over purchase_order as previous_purchase_date_in_build
-    from flagged
-    where is_purchase
-    window purchase_order as (partition by customer_id order by ordered_at, order_id)
-),
-
 numbered as (
+    -- one window over every order, purchases apart from the other orders, so that
+    -- no join brings the numbers back: a purchase is numbered among the customer's
+    -- purchases of this build, an order that is not one gets no number
     select
-        flagged.*,
-        numbered_purchases.purchase_number_in_build,
-        numbered_purchases.previous_purchase_date_in_build
+        *,
+        case when is_purchase then row_number() over purchase_order end
+            as purchase_number_in_build,
+        case when is_purchase then lag(ordered_date) over purchase_order end
+            as previous_purchase_date_in_build
     from flagged
-    left join numbered_purchases on flagged.order_id = numbered_purchases.order_id
+    window purchase_order as (
+        partition by customer_id, is_purchase order by ordered_at, order_id
+    )
 ),
 
 sequenced as (

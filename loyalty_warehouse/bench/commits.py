@@ -71,6 +71,7 @@ def compare_commits(
 ) -> Comparison:
     base_sha = git("rev-parse", "--verify", f"{base}^{{commit}}")
     result = Comparison(base_sha, describe_head(), engine, customers)
+    folder = folder.resolve()  # each build runs in its own project folder
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     log = folder / "compare.log"

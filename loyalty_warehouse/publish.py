@@ -24,6 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SCHEMA = "marts"
+# the snapshot's storage format: one a BI tool's DuckDB 1.0 or later can open (DuckDB 2
+# writes its own format by default, which no 1.x release reads)
+SNAPSHOT_STORAGE_VERSION = "v1.0.0"
 
 
 @dataclass
@@ -163,7 +166,8 @@ def publish_duckdb(warehouse: Path, published: Path, progress=None) -> Published
     scratch = published.with_name(f".{published.name}.{os.getpid()}.tmp")
     copied = {}
     try:
-        with duckdb.connect(str(scratch)) as con:
+        storage = {"storage_compatibility_version": SNAPSHOT_STORAGE_VERSION}
+        with duckdb.connect(str(scratch), config=storage) as con:
             con.execute(f"attach {_literal(str(warehouse))} as working (read_only)")
             con.execute(f"create schema {SCHEMA}")
             table_comments, column_comments = comments(con, "working")

@@ -88,6 +88,9 @@ def test_a_build_publishes_the_marts_alone_with_their_comments(days):
         orders_comment = con.execute(
             "select comment from duckdb_tables() where table_name = 'fct_orders'"
         ).fetchone()[0]
+        # in a format DuckDB 1.0 and later read (DuckDB 2's own is the default)
+        storage = con.execute("select tags['storage_version'] from duckdb_databases() "
+                              "where path = ?", [str(published)]).fetchone()[0]  # fmt: skip
     with duckdb.connect(str(working), read_only=True) as con:
         assert con.execute("select table_type from information_schema.tables "
                            "where table_name = 'fct_orders'").fetchone()[0] == "VIEW"  # fmt: skip
@@ -95,6 +98,7 @@ def test_a_build_publishes_the_marts_alone_with_their_comments(days):
     assert "sha256 of the trimmed" in comment
     assert set(kinds.values()) == {"BASE TABLE"} and "fct_orders" in kinds
     assert orders_comment.startswith("One row per staged order")
+    assert storage == "v1.0.0+"
     as_of, built_at, commit = build_info(published)
     assert build_info(working) == (as_of, built_at, commit)
     with duckdb.connect(str(working), read_only=True) as con:

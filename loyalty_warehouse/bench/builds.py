@@ -71,6 +71,9 @@ def run(
             results = build_results(paths(variant)[1])
             slowest_nodes[key] = slowest(results)
             steps[key].note = not_passed(results)
+        # the builds so far, should a later step fail (bench.json is written at the end)
+        so_far = {k: {**asdict(v), "median": v.median} for k, v in steps.items()}
+        (workdir / "steps_so_far.json").write_text(json.dumps(so_far, indent=2) + "\n")
 
     def from_scratch(db: Path, target: Path) -> None:
         db.unlink(missing_ok=True)

@@ -6,7 +6,8 @@ noisy minute hits all of them), and its marts are compared with this checkout's.
 
 A commit is checked out in a git worktree of its own and run with this environment
 (its models, macros and Python package first on PYTHONPATH, as in
-`loyalty compare-commits`). A DuckDB release gets a venv of its own under target/
+`loyalty compare-commits`), on the DuckDB its requirements.lock pins: the code before
+a change as it ran then. A DuckDB release gets a venv of its own under target/
 holding only that duckdb: it sees this environment's other packages through a .pth
 file placed after its own site-packages, so that dbt, dbt-duckdb and the project are
 the same and only DuckDB differs.
@@ -16,8 +17,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +38,7 @@ class Variant:
     key: str  # in step names and file names
     project: Path = ROOT
     bin: Path = BIN
+    duckdb: str = ""  # its DuckDB release ("": this environment's)
 
     def env(self) -> dict[str, str]:
         if self.project == ROOT:
@@ -45,19 +49,25 @@ class Variant:
         return [str(self.bin / "dbt"), "build", "--project-dir", str(self.project)]
 
     def compare_marts(self, first: Path, second: Path) -> dict[str, tuple[int, int]]:
-        """compare.compare_marts(first, second), run with this variant's DuckDB: a file
-        written by a newer DuckDB cannot be opened by an older one, the other way can."""
-        if self.bin == BIN:
+        """compare.compare_marts(first, second), run with the newer of this variant's
+        DuckDB and this environment's: a file written by a newer DuckDB cannot be opened
+        by an older one, the other way can."""
+        if self.bin == BIN or _release(self.duckdb) <= _release(duckdb_version()):
             return compare_marts(first, second)
-        code = ("import json, sys; from loyalty_warehouse.bench.compare import compare_marts; "
-                "print(json.dumps(compare_marts(sys.argv[1], sys.argv[2])))")  # fmt: skip
-        asks = [str(self.bin / "python"), "-c", code, str(first), str(second)]
-        done = subprocess.run(asks, capture_output=True, text=True, env=os.environ | self.env())
-        if done.returncode:
-            raise RuntimeError(f"comparing marts with {self.label}: {done.stderr.strip()[-800:]}")
-        # the last line: DuckDB draws its progress bar on stdout for a long query
-        printed = done.stdout.replace("\r", "\n").strip().splitlines()[-1]
-        return {m: (rows, differing) for m, (rows, differing) in json.loads(printed).items()}
+        # the answer goes through a file: DuckDB draws its progress bar on stdout
+        with tempfile.TemporaryDirectory() as folder:
+            answer = Path(folder) / "marts.json"
+            code = ("import json, sys; from loyalty_warehouse.bench.compare import compare_marts; "
+                    "found = compare_marts(*sys.argv[1:3]); "
+                    "open(sys.argv[3], 'w').write(json.dumps(found))")  # fmt: skip
+            asks = [str(self.bin / "python"), "-c", code, str(first), str(second), str(answer)]
+            done = subprocess.run(asks, capture_output=True, text=True,
+                                  env=os.environ | self.env())  # fmt: skip
+            if done.returncode:
+                raise RuntimeError(f"comparing marts with {self.label}: "
+                                   f"{done.stderr.strip()[-800:]}")  # fmt: skip
+            found = json.loads(answer.read_text())
+        return {m: (rows, differing) for m, (rows, differing) in found.items()}
 
 
 THIS_CHECKOUT = Variant("this checkout", "head")
@@ -67,6 +77,10 @@ def duckdb_version() -> str:
     import duckdb
 
     return duckdb.__version__
+
+
+def _release(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split(".")[:3])
 
 
 def duckdb_variant(version: str) -> Variant:
@@ -93,7 +107,8 @@ def duckdb_variant(version: str) -> Variant:
         if found != version:
             raise RuntimeError(f"{venv} imports duckdb {found}, not {version}")
         (venv / ".installed").write_text(version + "\n")
-    return Variant(f"DuckDB {version}", f"duckdb_{version.replace('.', '_')}", bin=venv / "bin")
+    return Variant(f"DuckDB {version}", f"duckdb_{version.replace('.', '_')}",
+                   bin=venv / "bin", duckdb=version)  # fmt: skip
 
 
 @contextmanager
@@ -107,6 +122,11 @@ def commit_variant(commit: str, folder: Path) -> Iterator[Variant]:
         git("worktree", "remove", "--force", str(tree))
     git("worktree", "add", "--detach", str(tree), sha)
     try:
-        yield Variant(f"commit {sha[:10]}", f"commit_{sha[:10]}", project=tree)
+        pinned = re.search(r"^duckdb==(\S+)", (tree / "requirements.lock").read_text(), re.M)
+        bin, version = BIN, duckdb_version()
+        if pinned and pinned[1] != version:
+            bin, version = duckdb_variant(pinned[1]).bin, pinned[1]
+        label = f"commit {sha[:10]}" + (f" (DuckDB {version})" if bin != BIN else "")
+        yield Variant(label, f"commit_{sha[:10]}", project=tree, bin=bin, duckdb=version)
     finally:
         git("worktree", "remove", "--force", str(tree))

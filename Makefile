@@ -84,11 +84,16 @@ lint: install
 	$(BIN)/ruff check loyalty_warehouse tests_python
 	$(BIN)/ruff format --check loyalty_warehouse tests_python
 
-## bench: BENCHMARKS.md's table: generation, full and one-day builds, memory, CLV vs lifetimes, per size
+## bench: BENCHMARKS.md's table: generation, full and one-day builds, memory, CLV vs lifetimes
+## and pymc-marketing, per size; BENCH_AGAINST=<commit> and BENCH_DUCKDB=<releases> build
+## that commit, and this checkout on those DuckDB releases, round by round in the same run
 BENCH_SIZES ?= 10000,100000,1000000
 BENCH_REPEAT ?= 1
+BENCH_AGAINST ?=
+BENCH_DUCKDB ?=
 bench: install
-	$(BIN)/loyalty bench --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT)
+	$(BIN)/loyalty bench --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT) \
+		$(if $(BENCH_AGAINST),--against $(BENCH_AGAINST)) $(if $(BENCH_DUCKDB),--duckdb $(BENCH_DUCKDB))
 
 ## bench-10m: the table's 10,000,000-customer row (about an hour; 40 GB of free disk)
 bench-10m: install

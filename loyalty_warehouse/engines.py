@@ -107,7 +107,7 @@ class ArrowTables:
         with duckdb.connect(":memory:") as con:
             con.execute("set TimeZone = 'UTC'")
             con.register("t", self.tables[table])
-            return con.execute(f"select * from t where {where}").fetch_arrow_table()
+            return con.sql(f"select * from t where {where}").to_arrow_table()
 
 
 def spark_tables(spark, schemas=SCHEMAS) -> dict:
@@ -138,7 +138,7 @@ def compare(db_path: Path, spark, schemas=SCHEMAS, chunk_rows: int = CHUNK_ROWS
         wanted = [n for n in source.names if n.split(".")[0] in schemas]
         for table in sorted(set(duck_tables) | set(wanted)):
             if table not in wanted:
-                rows = con.execute(f"select count(*) from duck.{table}").fetchone()[0]
+                rows = _count(con, f"duck.{table}")
                 results.append(TableComparison(table, rows, None, ["missing on Spark"]))
             elif table not in duck_tables:
                 results.append(
@@ -147,6 +147,12 @@ def compare(db_path: Path, spark, schemas=SCHEMAS, chunk_rows: int = CHUNK_ROWS
             else:
                 results.append(_compare_in_chunks(con, table, source, chunk_rows))
     return results
+
+
+def _count(con, relation: str) -> int:
+    # fetchall, not fetchone: from DuckDB 2 a result left unread keeps the connection
+    # busy for register() and sql()
+    return con.execute(f"select count(*) from {relation}").fetchall()[0][0]
 
 
 def _columns(con, table: str) -> list[tuple[str, str]]:
@@ -167,7 +173,7 @@ def chunk_column(columns: list[tuple[str, str]]) -> str | None:
 
 
 def _compare_in_chunks(con, table: str, source, chunk_rows: int) -> TableComparison:
-    duck_rows = con.execute(f"select count(*) from duck.{table}").fetchone()[0]
+    duck_rows = _count(con, f"duck.{table}")
     spark_rows = source.count(table)
     column = chunk_column(_columns(con, table))
     if max(duck_rows, spark_rows) <= chunk_rows or column is None:
@@ -195,7 +201,7 @@ def _compare_in_chunks(con, table: str, source, chunk_rows: int) -> TableCompari
 
 def _compare_table(con, table: str, arrow_table, where: str = "true") -> TableComparison:
     columns = _columns(con, table)
-    duck_rows = con.execute(f"select count(*) from duck.{table} where {where}").fetchone()[0]
+    duck_rows = _count(con, f"duck.{table} where {where}")
     result = TableComparison(table, duck_rows, arrow_table.num_rows)
     duck_names = [c.lower() for c, _ in columns]
     spark_names = [c.lower() for c in arrow_table.column_names]
@@ -242,7 +248,7 @@ def _compare_table(con, table: str, arrow_table, where: str = "true") -> TableCo
         bad, example = con.execute(
             f"select count(*), any_value(d.\"{column}\"::varchar || ' <> ' || "
             f's."{column}"::varchar) from side_d d join side_s s using (pair_) where {check}'
-        ).fetchone()
+        ).fetchall()[0]
         if bad:
             result.problems.append(f"{column}: {bad} rows differ (e.g. {example})")
     con.unregister("spark_arrow")

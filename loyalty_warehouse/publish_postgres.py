@@ -118,7 +118,9 @@ def _load(duck, conn, manifest: Path, progress) -> tuple[dict[str, int], int]:
         name = f"{LOADING}.{_quote(table)}"
         typed = ", ".join(f"{_quote(c)} {postgres_type(t)}" for c, t in columns)
         cur.execute(f"create table {name} ({typed})")
-        batches = duck.execute(f'select * from {SCHEMA}."{table}"').fetch_record_batch(100_000)
+        rows = duck.sql(f'select * from {SCHEMA}."{table}"')
+        # to_arrow_reader from DuckDB 1.5 on, fetch_record_batch before (deprecated since)
+        batches = getattr(rows, "to_arrow_reader", rows.fetch_record_batch)(100_000)
         loaded[table] = cur.adbc_ingest(table, batches, mode="append", db_schema_name=LOADING)
         if table in keys:
             cur.execute(f"alter table {name} add primary key ("

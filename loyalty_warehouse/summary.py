@@ -27,7 +27,7 @@ def facts(db: Path) -> dict:
             name
             for (name,) in con.execute(
                 "select table_name from information_schema.tables "
-                "where table_schema = 'marts' and table_type = 'BASE TABLE' "
+                "where table_schema = 'marts' and table_type in ('BASE TABLE', 'VIEW') "
                 "and table_name <> 'metricflow_time_spine' order by table_name"
             ).fetchall()
         ]

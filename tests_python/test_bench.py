@@ -138,3 +138,25 @@ def test_the_variants_table_divides_this_checkouts_medians_by_theirs():
     assert line == ("| 1,000 | commit abc | 125.0 s | 80.0 s | 3.0 GB | 0.80 | 0.75 "
                     "| marts identical |")  # fmt: skip
     assert "| 2.5x | 9.0x | lifetimes 1e-07, pymc-marketing 5e-06 |" in table
+
+
+def test_a_commit_is_built_on_the_duckdb_its_lock_pins(tmp_path, monkeypatch):
+    """--against builds the code before a change as it ran then: on the DuckDB release
+    of that commit's requirements.lock, in a venv of its own when it is not this one's;
+    releases compare as numbers (1.10 after 1.9)."""
+    from loyalty_warehouse.bench import variants
+
+    assert variants._release("1.10.0") > variants._release("1.9.9")
+    made = []
+
+    def venv_of(version):
+        made.append(version)
+        return variants.Variant(f"DuckDB {version}", "x", bin=tmp_path / "bin", duckdb=version)
+
+    monkeypatch.setattr(variants, "duckdb_variant", venv_of)
+    with variants.commit_variant("HEAD", tmp_path) as head:
+        pinned = (head.project / "requirements.lock").read_text()
+        assert head.project.is_dir() and head.duckdb in pinned
+    assert not head.project.exists()  # the worktree is gone after the run
+    # HEAD's lock pins the DuckDB this environment runs: no venv of its own
+    assert made == [] and head.bin == variants.BIN

@@ -96,7 +96,7 @@ def clv_fit(
     with duckdb.connect(str(db), read_only=True) as con:
         summary = con.sql(
             f"select {', '.join(PARAMS_INPUT_COLUMNS)} from intermediate.int_clv_customer_summary"
-        ).fetch_arrow_table()
+        ).to_arrow_table()
     seconds = []
     for _ in range(repeat):
         started = time.perf_counter()

@@ -65,7 +65,9 @@ kept_purchases as (
 numbered as (
     -- one window over every order, purchases apart from the other orders, so that
     -- no join brings the numbers back: a purchase is numbered among the customer's
-    -- purchases of this build, an order that is not one gets no number
+    -- purchases of this build, an order that is not one gets no number. Its sort
+    -- spills within the memory limit at ten million customers from DuckDB 1.5 on
+    -- (BENCHMARKS.md, "Design decisions")
     select
         *,
         case when is_purchase then row_number() over purchase_order end

@@ -5,8 +5,8 @@ from loyalty_warehouse.clv_tables import customer_predictions
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    summary = dbt.ref("int_clv_customer_summary").fetch_arrow_table()
-    params = dbt.ref("clv_model_params").fetch_arrow_table()
+    summary = dbt.ref("int_clv_customer_summary").to_arrow_table()
+    params = dbt.ref("clv_model_params").to_arrow_table()
     return customer_predictions(
         summary,
         params,

@@ -7,4 +7,4 @@ def model(dbt, session):
     dbt.config(materialized="table")
     # only the columns it aggregates: reading all twelve took longer than the work
     predictions = dbt.ref("clv_customer_predictions").select(", ".join(HOLDOUT_INPUT_COLUMNS))
-    return holdout_validation(predictions.fetch_arrow_table())
+    return holdout_validation(predictions.to_arrow_table())

@@ -62,3 +62,15 @@
 {% macro datediff_bigint(first_date, second_date, datepart) -%}
     cast({{ dbt.datediff(first_date, second_date, datepart) }} as bigint)
 {%- endmacro %}
+
+
+{% macro not_materialized() -%}
+    {{ return(adapter.dispatch('not_materialized', 'loyalty_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__not_materialized() -%}
+{%- endmacro %}
+
+{% macro duckdb__not_materialized() -%}
+    not materialized
+{%- endmacro %}

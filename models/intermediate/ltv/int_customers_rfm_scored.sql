@@ -1,6 +1,10 @@
 {#- RFM as of the as-of date, among purchasers: recency (days since last purchase),
     frequency (purchases), monetary (historical revenue), scored 1-5 by quintile
-    (5 = most recent, most frequent, most spent), named from the seed rfm_segments. -#}
+    (5 = most recent, most frequent, most spent), named from the seed rfm_segments.
+
+    A view: dim_customers is its one reader; as a table it was one more write. -#}
+
+{{ config(materialized='view') }}
 
 with purchases as (
     select * from {{ ref('int_customer_purchases_summarised') }}

@@ -13,7 +13,7 @@
 
 {%- set churn_after_days = var('churn_after_days') %}
 
-with purchases as (
+with purchases as {{ not_materialized() }} (
     select
         customer_id,
         order_id,

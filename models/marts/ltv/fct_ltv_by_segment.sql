@@ -7,25 +7,25 @@
     margin_rate = margin / revenue of purchases with a known cost (1 when none).
     Historical LTV: revenue and margin to date per purchaser. -#}
 
-with segments as (
-    select
-        customer_id,
-        segment_type,
-        segment_value
-    from {{ ref('int_customer_segments_unioned') }}
-),
+{%- set segment_types = ['all', 'acquisition_channel', 'country_code', 'cohort_year'] %}
 
-purchases as (
+with purchasers as (
+    -- one row per purchaser, with the value it has in each segment type
     select
-        customer_id,
-        historical_revenue,
-        historical_margin
-    from {{ ref('int_customer_purchases_summarised') }}
+        purchases.customer_id,
+        coalesce(customers.acquisition_channel, 'unknown') as acquisition_channel,
+        coalesce(customers.country_code, 'unknown') as country_code,
+        cast(extract(year from purchases.first_purchase_date) as {{ dbt.type_string() }})
+            as cohort_year,
+        purchases.historical_revenue,
+        purchases.historical_margin
+    from {{ ref('int_customer_purchases_summarised') }} as purchases
+    inner join {{ ref('stg_raw__customers') }} as customers
+        on purchases.customer_id = customers.customer_id
 ),
 
 window_orders as (
-    -- each customer's purchases of the trailing 12 months, summed before the
-    -- segments multiply the rows
+    -- each customer's purchases of the trailing 12 months
     select
         customer_id,
         count(*) as orders,
@@ -55,46 +55,81 @@ customer_months as (
         )
 ),
 
-historical as (
+cells as (
+    -- the purchasers summed per combination of segment values (a few hundred rows),
+    -- before the segment types regroup them: counts and exact decimal sums add up
+    -- to the same totals in any grouping
     select
-        segments.segment_type,
-        segments.segment_value,
+        purchasers.acquisition_channel,
+        purchasers.country_code,
+        purchasers.cohort_year,
         count(*) as purchasers,
-        -- exact decimal sums divided afterwards: reproducible to the last digit
-        sum(purchases.historical_revenue) / count(*) as historical_ltv_per_purchaser,
-        sum(purchases.historical_margin)
-        / nullif(count(purchases.historical_margin), 0) as historical_margin_per_purchaser
-    from segments
-    inner join purchases on segments.customer_id = purchases.customer_id
-    group by all
-),
-
-last_12_months as (
-    select
-        segments.segment_type,
-        segments.segment_value,
-        count(*) as active_purchasers_12m,
-        cast(sum(window_orders.orders) as bigint) as orders_12m,
+        sum(purchasers.historical_revenue) as historical_revenue,
+        sum(purchasers.historical_margin) as historical_margin,
+        count(purchasers.historical_margin) as purchasers_with_margin,
+        count(window_orders.customer_id) as active_purchasers_12m,
+        sum(window_orders.orders) as orders_12m,
         sum(window_orders.revenue) as revenue_12m,
         sum(window_orders.margin) as margin_12m,
         sum(window_orders.revenue_with_cost) as revenue_with_cost_12m
-    from segments
-    inner join window_orders on segments.customer_id = window_orders.customer_id
+    from purchasers
+    left join window_orders on purchasers.customer_id = window_orders.customer_id
     group by all
 ),
 
-monthly_churn as (
+month_cells as (
     select
-        segments.segment_type,
-        segments.segment_value,
+        purchasers.acquisition_channel,
+        purchasers.country_code,
+        purchasers.cohort_year,
         customer_months.month_start_date,
-        {{ safe_divide(
-            'count(case when customer_months.is_churned_in_month then 1 end)',
-            'count(case when customer_months.was_active_at_month_start then 1 end)'
-        ) }} as churn_rate
-    from segments
-    inner join customer_months on segments.customer_id = customer_months.customer_id
+        count(case when customer_months.is_churned_in_month then 1 end) as churned,
+        count(case when customer_months.was_active_at_month_start then 1 end)
+            as active_at_month_start
+    from purchasers
+    inner join customer_months on purchasers.customer_id = customer_months.customer_id
     group by all
+),
+
+segments as (
+    {%- for segment_type in segment_types %}
+    {%- set value = "'all'" if segment_type == 'all' else segment_type %}
+    select
+        '{{ segment_type }}' as segment_type,
+        {{ value }} as segment_value,
+        cast(sum(purchasers) as bigint) as purchasers,
+        -- exact decimal sums divided afterwards: reproducible to the last digit
+        sum(historical_revenue) / cast(sum(purchasers) as bigint)
+            as historical_ltv_per_purchaser,
+        sum(historical_margin) / nullif(cast(sum(purchasers_with_margin) as bigint), 0)
+            as historical_margin_per_purchaser,
+        cast(sum(active_purchasers_12m) as bigint) as active_purchasers_12m,
+        cast(sum(orders_12m) as bigint) as orders_12m,
+        sum(revenue_12m) as revenue_12m,
+        sum(margin_12m) as margin_12m,
+        sum(revenue_with_cost_12m) as revenue_with_cost_12m
+    from cells
+    group by all
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+monthly_churn as (
+    {%- for segment_type in segment_types %}
+    {%- set value = "'all'" if segment_type == 'all' else segment_type %}
+    select
+        '{{ segment_type }}' as segment_type,
+        {{ value }} as segment_value,
+        month_start_date,
+        {{ safe_divide('sum(churned)', 'sum(active_at_month_start)') }} as churn_rate
+    from month_cells
+    group by all
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 ),
 
 churn as (
@@ -104,37 +139,33 @@ churn as (
         -- a mean of doubles: parallel sums differ in the last bits between builds
         round(avg(churn_rate), 12) as mean_monthly_churn_rate
     from monthly_churn
-    group by all
+    group by segment_type, segment_value
 ),
 
 combined as (
     select
-        historical.*,
-        coalesce(last_12_months.active_purchasers_12m, 0) as active_purchasers_12m,
-        coalesce(last_12_months.orders_12m, 0) as orders_12m,
-        coalesce(last_12_months.revenue_12m, 0) as revenue_12m,
-        {{ safe_divide('last_12_months.revenue_12m', 'last_12_months.orders_12m') }}
-            as aov,
-        {{ safe_divide(
-            'last_12_months.orders_12m', 'last_12_months.active_purchasers_12m'
-        ) }} as annual_purchase_frequency,
+        segments.segment_type,
+        segments.segment_value,
+        segments.purchasers,
+        segments.historical_ltv_per_purchaser,
+        segments.historical_margin_per_purchaser,
+        segments.active_purchasers_12m,
+        coalesce(segments.orders_12m, 0) as orders_12m,
+        coalesce(segments.revenue_12m, 0) as revenue_12m,
+        {{ safe_divide('segments.revenue_12m', 'segments.orders_12m') }} as aov,
+        {{ safe_divide('segments.orders_12m', 'segments.active_purchasers_12m') }}
+            as annual_purchase_frequency,
         churn.mean_monthly_churn_rate,
         1 - power(1 - churn.mean_monthly_churn_rate, 12) as annual_churn_rate,
         coalesce(
-            {{ safe_divide(
-                'last_12_months.margin_12m', 'last_12_months.revenue_with_cost_12m'
-            ) }},
+            {{ safe_divide('segments.margin_12m', 'segments.revenue_with_cost_12m') }},
             1.0
         ) as margin_rate
-    from historical
-    left join last_12_months
-        on
-            historical.segment_type = last_12_months.segment_type
-            and historical.segment_value = last_12_months.segment_value
+    from segments
     left join churn
         on
-            historical.segment_type = churn.segment_type
-            and historical.segment_value = churn.segment_value
+            segments.segment_type = churn.segment_type
+            and segments.segment_value = churn.segment_value
 ),
 
 final as (

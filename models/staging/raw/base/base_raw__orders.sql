@@ -4,7 +4,7 @@
 
 {%- set raw = source('raw', 'orders') %}
 
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ raw }}
 ),
 

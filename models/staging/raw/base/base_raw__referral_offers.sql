@@ -2,7 +2,7 @@
 
 {%- set raw = source('raw', 'referral_offers') %}
 
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ raw }}
 ),
 

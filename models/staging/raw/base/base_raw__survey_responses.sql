@@ -3,7 +3,7 @@
 
 {%- set raw = source('raw', 'survey_responses') %}
 
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ raw }}
 ),
 

@@ -138,6 +138,11 @@ def test_the_variants_table_divides_this_checkouts_medians_by_theirs():
     assert line == ("| 1,000 | commit abc | 125.0 s | 80.0 s | 3.0 GB | 0.80 | 0.75 "
                     "| marts identical |")  # fmt: skip
     assert "| 2.5x | 9.0x | lifetimes 1e-07, pymc-marketing 5e-06 |" in table
+    # above a million customers pymc-marketing is not run: its cells say so
+    del row["pymc_clv_s"], row["same_parameters"]["pymc_marketing"]
+    row["pymc_clv_vs_clv_models"] = None
+    table = sizes_table({"sizes": {"10000000": row}})
+    assert "| 10.0x | not run | - | 9.0x | lifetimes 1e-07 |" in table
 
 
 def test_a_commit_is_built_on_the_duckdb_its_lock_pins(tmp_path, monkeypatch):

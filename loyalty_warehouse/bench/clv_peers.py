@@ -46,10 +46,11 @@ def _last_json(cmd: list[str], env: dict | None = None):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def bench(space: Workspace, repeat: int, steps: dict[str, Step], progress) -> dict:
-    """Adds the steps clv_models, lifetimes_clv, pymc_clv, lifetimes and bg_nbd_fit;
-    returns lifetimes' fitted parameters and pymc-marketing's (under "pymc_marketing")
-    beside ours."""
+def bench(space: Workspace, repeat: int, steps: dict[str, Step], progress,
+          pymc: bool = True) -> dict:  # fmt: skip
+    """Adds the steps clv_models, lifetimes_clv, pymc_clv (when ``pymc``), lifetimes and
+    bg_nbd_fit; returns lifetimes' fitted parameters and pymc-marketing's (under
+    "pymc_marketing") beside ours."""
     import duckdb
 
     # the CLV models alone, as lifetimes' fit runs alone: inside a build they share the
@@ -84,11 +85,13 @@ def bench(space: Workspace, repeat: int, steps: dict[str, Step], progress) -> di
             ).fetchall()
         }
     steps["lifetimes_clv"] = Step("lifetimes, the CLV models' work", reference.pop("seconds"))
-    progress("pymc-marketing (MAP fits) doing the CLV models' work on the same customers")
-    pymc = _last_json([str(pymc_python()), str(HERE / "pymc_reference.py"), str(summary),
-                       str(repeat), str(horizon), str(rate)])  # fmt: skip
-    steps["pymc_clv"] = Step("pymc-marketing (MAP), the CLV models' work", pymc.pop("seconds"))
-    reference["pymc_marketing"] = pymc
+    if pymc:
+        progress("pymc-marketing (MAP fits) doing the CLV models' work on the same customers")
+        found = _last_json([str(pymc_python()), str(HERE / "pymc_reference.py"), str(summary),
+                            str(repeat), str(horizon), str(rate)])  # fmt: skip
+        steps["pymc_clv"] = Step("pymc-marketing (MAP), the CLV models' work",
+                                 found.pop("seconds"))  # fmt: skip
+        reference["pymc_marketing"] = found
     fits = [str(HERE / "fit_timing.py"), str(summary), str(repeat)]
     steps["lifetimes"] = Step("lifetimes BetaGeoFitter.fit",
                               _last_json([python, fits[0], "lifetimes", *fits[1:]]))  # fmt: skip

@@ -24,7 +24,7 @@ def size_row(result: dict) -> dict:
         "lifetimes_clv_s": steps["lifetimes_clv"]["median"],
         "lifetimes_clv_vs_clv_models": result["ratios"]["lifetimes_clv / clv_models"],
         "lifetimes_fit_vs_bg_nbd_fit": result["ratios"]["lifetimes_fit / bg_nbd_fit"],
-        "pymc_clv_s": steps["pymc_clv"]["median"],
+        "pymc_clv_s": steps.get("pymc_clv", {}).get("median"),
         "pymc_clv_vs_clv_models": result["ratios"]["pymc_clv / clv_models"],
         "same_parameters": same_parameters(result["lifetimes_reference"]),
         "publish_duckdb_s": steps.get("publish_duckdb", {}).get("median"),
@@ -52,7 +52,10 @@ def same_parameters(reference: dict) -> dict[str, float]:
     peer's ({"lifetimes": ..., "pymc_marketing": ...})."""
     ours = reference["ours"]
     out = {}
-    for peer, theirs in (("lifetimes", reference), ("pymc_marketing", reference["pymc_marketing"])):
+    peers = (("lifetimes", reference), ("pymc_marketing", reference.get("pymc_marketing")))
+    for peer, theirs in peers:
+        if theirs is None:  # not run at this size
+            continue
         out[peer] = max(
             abs(theirs[name.split(".")[0]][short] - ours[name]) / abs(ours[name])
             for name, short in PEER_NAMES.items()
@@ -72,14 +75,15 @@ def sizes_table(out: dict) -> str:
         gen_gb, full_gb = r["generate_peak_mb"] / 1024, r["full_build_peak_mb"] / 1024
         ours, fits = r["lifetimes_clv_vs_clv_models"], r["lifetimes_fit_vs_bg_nbd_fit"]
         same = r["same_parameters"]
+        pymc = (f"{r['pymc_clv_s']:.2f} s | {r['pymc_clv_vs_clv_models']:.1f}x"
+                if r.get("pymc_clv_s") else "not run | -")  # fmt: skip
+        differences = ", ".join(f"{peer.replace('_', '-')} {d:.0e}" for peer, d in same.items())
         lines.append(
             f"| {int(customers):,} | {r['generate_s']:.1f} s ({gen_gb:.1f} GB)"
             f" | {r['full_build_s']:.1f} s | {full_gb:.1f} GB"
             f" | {r['one_day_build_s']:.1f} s | {r['one_day_vs_full']:.2f}"
             f" | {r['clv_models_s']:.2f} s | {r['lifetimes_clv_s']:.2f} s"
-            f" | {ours:.1f}x | {r['pymc_clv_s']:.2f} s | {r['pymc_clv_vs_clv_models']:.1f}x"
-            f" | {fits:.1f}x | lifetimes {same['lifetimes']:.0e}, pymc-marketing"
-            f" {same['pymc_marketing']:.0e} |"
+            f" | {ours:.1f}x | {pymc} | {fits:.1f}x | {differences} |"
         )
     compared = [(c, r) for c, r in out["sizes"].items() if r.get("variants")]
     if compared:

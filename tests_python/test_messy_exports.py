@@ -223,6 +223,8 @@ def test_no_orders_at_all_builds_every_mart(tmp_path):
         "select customer_id, status, loyalty_stage from marts.dim_customers order by 1"
     ) == [("A", "prospect", "prospect"), ("B", "prospect", "prospect")]
     assert result.query("select count(*) from marts.fct_orders") == [(0,)]
+    # no purchasers, no segment: not even the "all" one
+    assert result.query("select count(*) from marts.fct_ltv_by_segment") == [(0,)]
     validate = subprocess.run(
         [str(Path(sys.executable).with_name("loyalty")), "validate", "--db", str(db),
          "--docs", str(tmp_path / "gx")],

@@ -270,7 +270,8 @@ def test_every_model_and_seed_has_a_key_test(demo):
         for t in nodes.values()
         if t["resource_type"] == "test" and t.get("test_metadata", {}).get("name") in key_tests
     }
-    # a view over a keyed table names it in meta.key_tested_on (one scan, not two)
+    # a model whose rows another model shows, keyed (a view over a table, or the
+    # table a view shows), names it in meta.key_tested_on: one scan, not two
     keyed_names = {nodes[k]["name"] for k in keyed if k in nodes}
     missing = [
         n["name"]

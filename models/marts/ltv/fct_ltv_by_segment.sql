@@ -110,6 +110,9 @@ segments as (
         sum(revenue_with_cost_12m) as revenue_with_cost_12m
     from cells
     group by all
+    -- no purchasers, no row: the 'all' select groups by constants alone, which
+    -- DuckDB reads as one group even over no rows, and Spark as none
+    having count(*) > 0
     {%- if not loop.last %}
     union all
     {%- endif %}

@@ -17,8 +17,11 @@ from loyalty_warehouse.bench.variants import THIS_CHECKOUT, Variant
 from loyalty_warehouse.bench.workspace import DBT_BUILD, Workspace
 
 # Above this many customers a size runs one export order and no comparison build (the
-# comparison is a third full build, and the smaller sizes already show equality), and
-# no pymc-marketing: its MAP fit holds every customer in a PyTensor graph.
+# comparison is a third full build, and the smaller sizes already show equality), no
+# pymc-marketing (its MAP fit holds every customer in a PyTensor graph) and no
+# throwaway PostgreSQL server (loading ten million customers' marts, 255 million rows,
+# its data folder passed 20 GB in two minutes): LOYALTY_BENCH_POSTGRES names one to
+# publish into at any size.
 CHECKED_UP_TO = 1_000_000
 
 
@@ -89,7 +92,8 @@ def run(
         build(f"full_build_{order}", f"full dbt build ({order})", space.day_n, builders,
               from_scratch)  # fmt: skip
         if order == orders[0]:
-            publish.bench(space, repeat, steps, progress)
+            publish.bench(space, repeat, steps, progress,
+                          throwaway_postgres=customers <= CHECKED_UP_TO)  # fmt: skip
         # the one-day build, each repeat from the same state after day N
         for variant in builders:
             shutil.copyfile(paths(variant)[0], after_day_n(paths(variant)[0]))

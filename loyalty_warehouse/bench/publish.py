@@ -10,12 +10,14 @@ from loyalty_warehouse.bench.measure import ROOT, Step
 from loyalty_warehouse.bench.workspace import Workspace
 
 
-def postgres_server(space: Workspace):
+def postgres_server(space: Workspace, throwaway: bool = True):
     """(URL, stop) of the PostgreSQL server to publish into: LOYALTY_BENCH_POSTGRES,
-    else a throwaway one (tests_python/pg_server.py) when Debian's server is installed,
-    else (None, None)."""
+    else, when ``throwaway``, a throwaway one (tests_python/pg_server.py) when Debian's
+    server is installed, else (None, None)."""
     if os.environ.get("LOYALTY_BENCH_POSTGRES"):
         return os.environ["LOYALTY_BENCH_POSTGRES"], lambda: None
+    if not throwaway:
+        return None, None
     path = ROOT / "tests_python" / "pg_server.py"
     if not path.exists():
         return None, None
@@ -28,7 +30,10 @@ def postgres_server(space: Workspace):
     return pg_server.start(folder), lambda: pg_server.stop(folder)
 
 
-def bench(space: Workspace, repeat: int, steps: dict[str, Step], progress) -> None:
+def bench(space: Workspace, repeat: int, steps: dict[str, Step], progress,
+          throwaway_postgres: bool = True) -> None:  # fmt: skip
+    """Times the DuckDB snapshot, then the PostgreSQL load into LOYALTY_BENCH_POSTGRES or,
+    when ``throwaway_postgres``, into a throwaway server of the machine's own."""
     from loyalty_warehouse.publish import publish_duckdb
 
     published = space.folder / "warehouse.published.duckdb"
@@ -36,7 +41,7 @@ def bench(space: Workspace, repeat: int, steps: dict[str, Step], progress) -> No
     for i in range(repeat):
         progress(f"publishing the DuckDB snapshot {i + 1}/{repeat}")
         step.seconds.append(publish_duckdb(space.db, published).seconds)
-    url, stop = postgres_server(space)
+    url, stop = postgres_server(space, throwaway_postgres)
     if url is None:
         return
     from loyalty_warehouse.publish_postgres import publish_postgres

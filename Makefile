@@ -95,7 +95,7 @@ bench: install
 	$(BIN)/loyalty bench --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT) \
 		$(if $(BENCH_AGAINST),--against $(BENCH_AGAINST)) $(if $(BENCH_DUCKDB),--duckdb $(BENCH_DUCKDB))
 
-## bench-10m: the table's 10,000,000-customer row (about an hour; 40 GB of free disk)
+## bench-10m: the table's 10,000,000-customer row (about half an hour; 40 GB of free disk)
 bench-10m: install
 	LOYALTY_DBT_THREADS=1 $(BIN)/loyalty bench --sizes 10000000 --repeat 1 --workdir target/bench-10m
 

@@ -10,8 +10,8 @@ wall time and the peak resident memory of its process are printed, with a checks
 of the numbers that both must give. BENCHMARKS.md, "Design decisions", quotes it:
 
     .venv/bin/python -m loyalty_warehouse.bench.numbering_at_scale \\
-        target/bench-sizes/1000000/raw/orders.parquet target/numbering \\
-        .venv/bin/python target/duckdb-1.5.6-venv/bin/python
+        target/bench/1000000/day_n/orders.parquet target/numbering .venv/bin/python \\
+        target/duckdb-1.4.5-venv/bin/python target/duckdb-1.5.6-venv/bin/python
 
 (the venvs of other DuckDB releases are the ones `loyalty bench --duckdb` makes).
 """

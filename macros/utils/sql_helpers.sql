@@ -74,3 +74,8 @@
 {% macro duckdb__not_materialized() -%}
     not materialized
 {%- endmacro %}
+
+
+{% macro unknown_if_missing(column) -%}
+    coalesce({{ column }}, 'unknown')
+{%- endmacro %}

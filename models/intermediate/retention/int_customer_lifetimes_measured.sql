@@ -12,7 +12,7 @@ customers as (
 final as (
     select
         purchases.customer_id,
-        coalesce(customers.acquisition_channel, 'unknown') as acquisition_channel,
+        {{ unknown_if_missing('customers.acquisition_channel') }} as acquisition_channel,
         cast(extract(year from purchases.first_purchase_date) as {{ dbt.type_string() }})
         || '-Q'
         || cast(

@@ -13,8 +13,8 @@ with purchasers as (
     -- one row per purchaser, with the value it has in each segment type
     select
         purchases.customer_id,
-        coalesce(customers.acquisition_channel, 'unknown') as acquisition_channel,
-        coalesce(customers.country_code, 'unknown') as country_code,
+        {{ unknown_if_missing('customers.acquisition_channel') }} as acquisition_channel,
+        {{ unknown_if_missing('customers.country_code') }} as country_code,
         cast(extract(year from purchases.first_purchase_date) as {{ dbt.type_string() }})
             as cohort_year,
         purchases.historical_revenue,

@@ -23,8 +23,8 @@ known as (
     select
         responses.response_id,
         responses.nps_category,
-        coalesce(customers.acquisition_channel, 'unknown') as acquisition_channel,
-        coalesce(customers.country_code, 'unknown') as country_code,
+        {{ unknown_if_missing('customers.acquisition_channel') }} as acquisition_channel,
+        {{ unknown_if_missing('customers.country_code') }} as country_code,
         loyalty.loyalty_stage
     from responses
     inner join customers on responses.customer_id = customers.customer_id

@@ -247,14 +247,17 @@ def test_gamma_gamma_fit_stops_at_the_optimum(sample):
     m_x = np.array([float(r["m_x"]) for r in rows])
     fit = clv.fit_gamma_gamma(x, m_x)
     assert fit.converged, fit.message
-    # an independent optimiser, without gradients, finds the same maximum
+    # an independent optimiser, without gradients, finds the same maximum. It is
+    # judged by the optimum it reaches, never by its own success flag: its
+    # function tolerance sits at the CPU's rounding noise, which differs between
+    # machines (on one, 20,000 evaluations reached this optimum and never reported
+    # success)
     start = np.log([1.0, 2.0, m_x.mean()])
     simplex = optimize.minimize(
         lambda p: clv_objectives.gamma_gamma_objective(p, x, m_x, np.ones_like(x))[0] / x.size,
         start, method="Nelder-Mead",
-        options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 20_000, "maxfev": 20_000},
+        options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20_000, "maxfev": 20_000},
     )  # fmt: skip
-    assert simplex.success
     assert fit.log_likelihood == pytest.approx(-simplex.fun * x.size, abs=1e-6)
     for fitted, other in zip(fit.params.as_dict().values(), np.exp(simplex.x), strict=True):
         assert fitted == pytest.approx(other, rel=1e-4)

@@ -1,6 +1,6 @@
 """The raw-data contract (docs/raw-data.md), as data.
 
-dbt enforces it at run start (macros/staging/register_raw_sources.sql reads the same
+dbt enforces it at run start (macros/raw/register_raw_sources.sql reads the same
 facts from `dbt_project.yml` vars); this module is the Python view of it, used by the
 generator and the tests. Keep the two in step: tests_python/test_contract.py checks.
 """
@@ -72,6 +72,7 @@ QUARANTINE_REASONS: dict[str, tuple[str, ...]] = {
         "missing_id",
         "duplicate_id",
         "invalid_timestamp",
+        "implausible_timestamp",
         "future_timestamp",
     ),
     "orders": (
@@ -80,6 +81,7 @@ QUARANTINE_REASONS: dict[str, tuple[str, ...]] = {
         "duplicate_id",
         "unknown_customer",
         "invalid_timestamp",
+        "implausible_timestamp",
         "future_timestamp",
         "invalid_status",
         "invalid_amount",
@@ -91,6 +93,7 @@ QUARANTINE_REASONS: dict[str, tuple[str, ...]] = {
         "duplicate_id",
         "unknown_customer",
         "invalid_timestamp",
+        "implausible_timestamp",
         "future_timestamp",
         "unknown_survey_type",
         "invalid_score",
@@ -101,6 +104,7 @@ QUARANTINE_REASONS: dict[str, tuple[str, ...]] = {
         "duplicate_id",
         "unknown_customer",
         "invalid_timestamp",
+        "implausible_timestamp",
         "future_timestamp",
         "shared_before_offered",
     ),

@@ -154,6 +154,63 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def audit(warehouse: Path, published: Path) -> list[str]:
+    """Why the working warehouse's marts must not replace the published ones, one line
+    each; empty when they may. A required raw table the build read no row of (an empty
+    or failed export), or a raw table that lost more than the build's
+    publish_max_raw_drop_share of the rows the published build read (a re-export with
+    a wrong filter), holds the publish back: each line names the table, both counts
+    and the var that accepts it."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        loads = con.execute(
+            f"select source_table, is_required, rows_read from {SCHEMA}.fct_raw_table_loads "
+            "order by source_table"
+        ).fetchall()
+        (share,) = con.execute(
+            f"select publish_max_raw_drop_share from {SCHEMA}.build_info"
+        ).fetchone()
+    before: dict[str, int] = {}
+    if published.exists():
+        with duckdb.connect(str(published), read_only=True) as con:
+            found = con.execute(
+                "select count(*) from information_schema.tables where table_schema = ? "
+                "and table_name = 'fct_raw_table_loads'", [SCHEMA]
+            ).fetchone()[0]  # fmt: skip
+            if found:
+                before = dict(con.execute(
+                    f"select source_table, rows_read from {SCHEMA}.fct_raw_table_loads"
+                ).fetchall())  # fmt: skip
+    accept = "if that is right, build again with --vars '{publish_max_raw_drop_share: %s}'"
+    problems = []
+    for table, required, rows in loads:
+        old = before.get(table, 0)
+        if required and rows == 0 and share < 1:
+            problems.append(
+                f"the required raw table {table} has no rows (an empty or failed export"
+                + (f"; the published build read {old:,}" if old else "")
+                + "); "
+                + accept % 1
+            )
+        elif old and rows < old and (old - rows) / old > share:
+            drop = (old - rows) / old
+            problems.append(
+                f"the raw table {table} has {rows:,} rows, {drop:.1%} fewer than the {old:,} "
+                f"of the published build, more than publish_max_raw_drop_share ({share:g}); "
+                + accept
+                % _share_accepting(drop)
+            )
+    return problems
+
+
+def _share_accepting(drop: float) -> str:
+    """The smallest share in hundredths that lets a drop through, as the var takes it."""
+    import math
+
+    return f"{min(math.ceil(drop * 100 + 1e-9) / 100, 1):g}"
+
+
 def publish_duckdb(warehouse: Path, published: Path, progress=None) -> Published:
     """Copy the working warehouse's marts, with their comments, into a new file and
     rename it onto the published one. The working warehouse is only read."""

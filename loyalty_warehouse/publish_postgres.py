@@ -25,6 +25,7 @@ docs/dashboard-and-metrics.md shows how to point a BI tool at it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass
@@ -217,13 +218,29 @@ def publish_postgres(
     except Exception as error:
         raise PublishError(f"cannot connect to {url.split('@')[-1]}: "
                            f"{str(error).splitlines()[0]}") from None  # fmt: skip
+    step = "loading the snapshot"
     try:
         with duckdb.connect(str(snapshot), read_only=True) as duck:
             cur = conn.cursor()
             _ensure_reader_role(cur, role)
             conn.commit()
             loaded, load_xid = _load(duck, conn, manifest, progress)
+        step = f"swapping {LOADING} in for {SCHEMA}"
         waits = _swap(conn, role, load_xid, swap_timeout_s)
+    except PublishError:
+        raise
+    except (pg.Error, duckdb.Error, OSError) as error:
+        # the server gone, a disk full, a statement refused: the old marts stay (the
+        # swap is one transaction); the error's first line says what happened
+        raise PublishError(
+            f"{step} failed, the readers' {SCHEMA} is as it was: {_first_line(error)}"
+        ) from None
     finally:
-        conn.close()
+        with contextlib.suppress(Exception):  # a lost connection cannot close cleanly
+            conn.close()
     return PostgresPublished(url, loaded, time.perf_counter() - started, waits)
+
+
+def _first_line(error: BaseException) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__

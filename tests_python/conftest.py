@@ -112,6 +112,47 @@ def dbt_build(tmp_path):
     return _build
 
 
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> str:
+    """A PostgreSQL server's admin URL: LOYALTY_TEST_POSTGRES (started by `.ci/run`),
+    else one of our own (tests_python/pg_server.py), stopped after the module."""
+    import pg_server
+
+    if os.environ.get("LOYALTY_TEST_POSTGRES"):
+        yield os.environ["LOYALTY_TEST_POSTGRES"]
+        return
+    if pg_server.binaries() is None:
+        message = "no PostgreSQL server: apt-get install postgresql (.ci/run does)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    folder = tmp_path_factory.mktemp("postgres")
+    try:
+        yield pg_server.start(folder)
+    finally:
+        pg_server.stop(folder)
+
+
+@pytest.fixture(scope="module")
+def db(server) -> tuple[str, str]:
+    """(admin URL, reader role) of a new database of the server, dropped afterwards."""
+    import uuid
+
+    from pg_server import connect, url_of
+
+    name = f"loyalty_test_{uuid.uuid4().hex[:8]}"
+    admin = connect(server)
+    admin.adbc_connection.set_autocommit(True)
+    cur = admin.cursor()
+    cur.execute(f"create database {name}")
+    try:
+        yield url_of(server, name), f"reader_{name}"
+    finally:
+        cur.execute(f"drop database {name} with (force)")
+        cur.execute(f"drop role if exists reader_{name}")
+        admin.close()
+
+
 @pytest.fixture(scope="session")
 def cdnow():
     """The CDNOW sample's calibration summary (x, t_x, T, zbar), as published by

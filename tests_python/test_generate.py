@@ -194,7 +194,8 @@ def test_dirty_injects_each_reason_at_the_rate(tmp_path):
     counts = written.truth["dirty_counts"]
     assert set(counts["orders"]) == {
         "malformed_row", "missing_id", "duplicate_id", "unknown_customer",
-        "invalid_timestamp", "future_timestamp", "invalid_status", "invalid_amount",
+        "invalid_timestamp", "implausible_timestamp", "future_timestamp", "invalid_status",
+        "invalid_amount",
         "negative_amount",
     }  # fmt: skip
     for table in ("orders", "survey_responses", "referral_offers"):

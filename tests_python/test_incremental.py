@@ -21,7 +21,11 @@ pytestmark = pytest.mark.dbt
 
 LOOKBACK_DAYS = 3  # the default of var incremental_lookback_days
 # fct_orders is a view over int_orders_sequenced
-INCREMENTAL_MODELS = ("int_orders_sequenced", "fct_survey_responses", "fct_customer_months")
+INCREMENTAL_MODELS = (
+    "int_orders_sequenced",
+    "int_survey_responses_categorised",
+    "int_customer_months_accumulated",
+)
 # the full builds the daily ones are compared with, and the first builds before a
 # daily one, build their tables only: the data tests run in the daily builds
 
@@ -114,7 +118,7 @@ def test_changed_churn_rules_rebuild_every_customer_month(tmp_path):
     rebuilt = run_dbt(tmp_path / "raw", daily_db, vars_=changed)
     assert rebuilt.returncode == 0, rebuilt.output
     assert (
-        "fct_customer_months: rebuilding every month, as its rules changed "
+        "int_customer_months_accumulated: rebuilding every month, as its rules changed "
         "(churn_after_days 180 -> 120)" in rebuilt.output
     )
     full = run_dbt(
@@ -172,8 +176,8 @@ def test_rows_updated_in_place_in_an_earlier_month_are_picked_up(tmp_path):
     assert incremental.returncode == 0, incremental.output
     assert "int_orders_sequenced: re-deriving from 2024-03-01" in incremental.output, \
         incremental.output  # fmt: skip
-    assert "fct_customer_months: re-deriving from 2024-03-01" in incremental.output
-    assert "fct_survey_responses: re-deriving from 2024-05-01" in incremental.output
+    assert "int_customer_months_accumulated: re-deriving from 2024-03-01" in incremental.output
+    assert "int_survey_responses_categorised: re-deriving from 2024-05-01" in incremental.output
     assert incremental.query(
         "select order_id, status from marts.fct_orders"
         f" where order_id in ('{refunded}', '{completed}') order by status"

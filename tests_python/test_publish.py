@@ -95,7 +95,7 @@ def test_a_build_publishes_the_marts_alone_with_their_comments(days):
         assert con.execute("select table_type from information_schema.tables "
                            "where table_name = 'fct_orders'").fetchone()[0] == "VIEW"  # fmt: skip
     assert schemas == {"marts"}  # no staging, no quarantine (raw records hold personal data)
-    assert "sha256 of the trimmed" in comment
+    assert "HMAC-SHA256 of the trimmed" in comment
     assert set(kinds.values()) == {"BASE TABLE"} and "fct_orders" in kinds
     assert orders_comment.startswith("One row per staged order")
     assert storage == "v1.0.0+"

@@ -1,7 +1,7 @@
 """The published marts in PostgreSQL (loyalty_warehouse/publish_postgres.py), against
 a real server: Debian's PostgreSQL, started by `.ci/run` (LOYALTY_TEST_POSTGRES) or by
 these tests (tests_python/pg_server.py), on 127.0.0.1, each test module in a database
-of its own.
+of its own (the fixtures `server` and `db` of conftest.py).
 
 The published tables equal the DuckDB snapshot's marts, with their types, primary
 keys and comments; the reader role reads every mart and nothing else; a reader's
@@ -10,6 +10,8 @@ leaves the old snapshot; publishing twice changes nothing."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import shutil
 import signal
@@ -17,65 +19,35 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import duckdb
-import pg_server
 import pytest
-from pg_server import connect, rows, url_of
 
 from conftest import ROOT, run_dbt
 from loyalty_warehouse import generate as g
 from loyalty_warehouse.publish import publish_duckdb
 from loyalty_warehouse.publish_postgres import LOADING, publish_postgres
+from pg_server import connect, rows, url_of
 
 pytestmark = pytest.mark.dbt
 
 LOYALTY = str(Path(sys.executable).with_name("loyalty"))
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> str:
-    """A PostgreSQL server's admin URL: LOYALTY_TEST_POSTGRES, else one of our own."""
-    if os.environ.get("LOYALTY_TEST_POSTGRES"):
-        yield os.environ["LOYALTY_TEST_POSTGRES"]
-        return
-    if pg_server.binaries() is None:
-        message = "no PostgreSQL server: apt-get install postgresql (.ci/run does)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    folder = tmp_path_factory.mktemp("postgres")
-    try:
-        yield pg_server.start(folder)
-    finally:
-        pg_server.stop(folder)
-
-
-@pytest.fixture(scope="module")
-def db(server) -> tuple[str, str]:
-    """(admin URL, reader role) of a new database, dropped afterwards."""
-    name = f"loyalty_test_{uuid.uuid4().hex[:8]}"
-    admin = connect(server)
-    admin.adbc_connection.set_autocommit(True)
-    cur = admin.cursor()
-    cur.execute(f"create database {name}")
-    try:
-        yield url_of(server, name), f"reader_{name}"
-    finally:
-        cur.execute(f"drop database {name} with (force)")
-        cur.execute(f"drop role if exists reader_{name}")
-        admin.close()
+EMAIL_KEY = "a-secret-of-the-shop-0123456789"
 
 
 @pytest.fixture(scope="module")
 def snapshots(tmp_path_factory) -> tuple[Path, Path, Path]:
-    """Two published DuckDB snapshots, A (a build) and B (A less a fifth of its orders
-    and a later build time), and the build's manifest."""
+    """Two published DuckDB snapshots, A (a build, its e-mail hashes keyed with
+    EMAIL_KEY) and B (A less a fifth of its orders and a later build time), and the
+    build's manifest."""
     folder = tmp_path_factory.mktemp("pg_snapshots")
     g.write_raw(g.GeneratorConfig(customers=600, seed=13), folder / "raw")
-    built = run_dbt(folder / "raw", folder / "warehouse.duckdb")
+    os.environ["LOYALTY_EMAIL_HASH_KEY"] = EMAIL_KEY
+    try:
+        built = run_dbt(folder / "raw", folder / "warehouse.duckdb")
+    finally:
+        del os.environ["LOYALTY_EMAIL_HASH_KEY"]
     assert built.returncode == 0, built.output
     a = publish_duckdb(built.db_path, folder / "a.duckdb").path
     b = folder / "b.duckdb"
@@ -148,7 +120,7 @@ def test_published_tables_equal_the_duckdb_marts_with_types_keys_and_comments(db
                                 "(select attnum from pg_attribute where attrelid = "
                                 "'marts.dim_customers'::regclass and attname = "
                                 "'email_sha256')::int)")[0]  # fmt: skip
-        assert comment.startswith("sha256 of the trimmed")
+        assert comment.startswith("HMAC-SHA256 of the trimmed")
         assert rows(conn, "select obj_description('marts.fct_orders'::regclass)")[0][0]
     finally:
         conn.close()
@@ -188,6 +160,17 @@ def test_the_reader_role_reads_the_marts_and_nothing_else(db, snapshots):
                 rows(reader, forbidden)
         assert rows(reader, "select count(*) from pg_namespace where nspname in "
                             "('staging', 'quarantine', 'raw')")[0][0] == 0  # fmt: skip
+        # no personal data: no free text, and e-mail addresses only as a keyed hash,
+        # which a list of addresses cannot be matched against without the key
+        assert rows(reader, "select count(*), count(comment) "
+                            "from marts.fct_survey_responses")[0][1] == 0  # fmt: skip
+        hashes = dict(rows(reader, "select customer_id, email_sha256 from marts.dim_customers "
+                                   "where email_sha256 is not null"))  # fmt: skip
+        assert len(hashes) > 100
+        for customer, hashed in list(hashes.items())[:50]:
+            email = f"{customer.lower().replace('c', 'customer', 1)}@example.com".encode()
+            assert hashed == hmac.new(EMAIL_KEY.encode(), email, hashlib.sha256).hexdigest()
+            assert hashed != hashlib.sha256(email).hexdigest()
     finally:
         reader.close()
 

@@ -35,7 +35,7 @@ from loyalty_warehouse.bench import compare_marts
 pytestmark = pytest.mark.spark
 
 LOYALTY = str(Path(sys.executable).with_name("loyalty"))
-MARTS_AND_QUARANTINE_TABLES = 23
+MARTS_AND_QUARANTINE_TABLES = 24
 
 
 def _spark_missing() -> str | None:
@@ -123,9 +123,13 @@ def test_empty_last_fields_and_a_first_day_without_purchases(tmp_path):
     # the day_2 Spark build was incremental: it overwrote the months of its window
     # (January, from the orders of 12 January less the lookback); fct_customer_months,
     # empty before, rebuilt every month (fct_orders is a view of int_orders_sequenced)
-    for model in ("int_orders_sequenced", "fct_survey_responses"):
+    for model in ("int_orders_sequenced", "int_survey_responses_categorised"):
         assert "date '2024-01-01'" in compiled(spark_dir, "compiled", model), model
-    for model in ("int_orders_sequenced", "fct_survey_responses", "fct_customer_months"):
+    for model in (
+        "int_orders_sequenced",
+        "int_survey_responses_categorised",
+        "int_customer_months_accumulated",
+    ):
         assert "insert overwrite" in compiled(spark_dir, "run", model).lower(), model
     # DuckDB's one-day build after the empty day equals its full build too
     differences = compare_marts(tmp_path / "day_2" / "warehouse.duckdb", duck_daily)
@@ -174,3 +178,55 @@ def test_metastore_tables_build_the_marts_of_the_same_files(tmp_path):
     lines = assert_engines_equal(files, spark_dir, duck.db_path, "tables")
     (orders,) = [line for line in lines if line.startswith("marts.fct_orders:")]
     assert duck.query("select count(*) from marts.fct_orders")[0][0] > 500, orders
+
+
+def test_values_as_written_and_a_50_mb_comment_as_on_duckdb(tmp_path):
+    """fixtures/written_values (time zones after a time, amounts to four decimals,
+    dates long ago, a repeated extra column) with a 50 MB quoted comment: Spark
+    stages and quarantines every row as DuckDB does (test_written_values.py checks
+    DuckDB's against the values by hand)."""
+    from test_written_values import AS_OF, with_a_long_comment
+
+    raw = with_a_long_comment(tmp_path / "raw")
+    vars_ = AS_OF[:-1] + ", raw_csv_max_line_mb: 52}"
+    spark_dir = tmp_path / "spark"
+    built = spark_build(raw, spark_dir, "build", "--target", "spark", *MODELS_AND_SEEDS,
+                        "--vars", vars_)  # fmt: skip
+    assert built.returncode == 0, f"{built.stdout[-6000:]}{built.stderr[-3000:]}"
+    duck = run_dbt(raw, tmp_path / "duckdb" / "warehouse.duckdb", *MODELS_AND_SEEDS, vars_=vars_)
+    assert duck.returncode == 0, duck.output[-3000:]
+    lines = assert_engines_equal(raw, spark_dir, duck.db_path, "written values")
+    (quarantined,) = [line for line in lines if line.startswith("quarantine.")]
+    assert quarantined.startswith("quarantine.quarantined_rows: 13 rows")
+
+
+def test_a_daily_build_after_rows_vanished_or_changed_months_back_as_on_duckdb(tmp_path):
+    """Day N built in full on Spark, then the next export, which lost March 2024's
+    orders and answers, fixed a referral of May 2024 and has a first purchase after a
+    recommendation, built incrementally: every mart and quarantine table equals
+    DuckDB's full build of that export (insert_overwrite replaces the months the
+    markers bring in, as delete+insert does on DuckDB)."""
+    from test_incremental_lost_rows import (
+        fix_the_offer_and_buy_after_recommending,
+        lose_march,
+        two_days,
+    )  # fmt: skip
+
+    two_days(tmp_path, customers=300, seed=45)
+    lose_march(tmp_path / "day_n1")
+    fix_the_offer_and_buy_after_recommending(tmp_path / "day_n1")
+    spark_dir = tmp_path / "spark"
+    for day in ("day_n", "day_n1"):
+        built = spark_build(tmp_path / day, spark_dir, "build", "--target", "spark",
+                            *MODELS_AND_SEEDS)  # fmt: skip
+        assert built.returncode == 0, f"{day}\n{built.stdout[-6000:]}{built.stderr[-3000:]}"
+    assert "int_orders_sequenced: re-deriving from 2024-03-01" in built.stdout
+    assert "int_customer_months_accumulated: re-deriving from 2024-03-01" in built.stdout
+    assert "insert overwrite" in compiled(spark_dir, "run", "int_orders_sequenced").lower()
+    duck = run_dbt(tmp_path / "day_n1", tmp_path / "duckdb" / "warehouse.duckdb",
+                   *MODELS_AND_SEEDS)  # fmt: skip
+    assert duck.returncode == 0, duck.output[-3000:]
+    assert_engines_equal(tmp_path / "day_n1", spark_dir, duck.db_path, "vanished rows")
+    assert duck.query(
+        "select count(*) from marts.fct_orders where month_start_date = '2024-03-01'"
+    ) == [(0,)]

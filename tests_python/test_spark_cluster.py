@@ -18,11 +18,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pg_server import free_port
 from test_spark import LOYALTY, assert_engines_equal, spark_available, spark_build  # noqa: F401
 
 from conftest import DBT, MODELS_AND_SEEDS, ROOT, run_dbt
 from loyalty_warehouse import generate as g
+from pg_server import free_port
 
 pytestmark = pytest.mark.spark
 
@@ -125,5 +125,5 @@ def test_a_dirty_export_over_spark_connect_full_then_one_day_equals_duckdb(tmp_p
         reasons = duck.query("select count(distinct reason) from quarantine.quarantined_rows")
         assert reasons[0][0] >= 10
     # the second build was incremental: it overwrote the months of its window
-    compiled = next((client / "dbt_target" / "run").rglob("fct_customer_months.sql"))
+    compiled = next((client / "dbt_target" / "run").rglob("int_customer_months_accumulated.sql"))
     assert "insert overwrite" in compiled.read_text().lower()

@@ -206,7 +206,7 @@ def test_bad_vars_fail_at_run_start_with_one_line(dbt_build):
     assert result.returncode != 0
     lines = [line for line in result.output.splitlines() if "Invalid vars:" in line]
     assert len(lines) == 1, result.output
-    assert "as_of_date must be a date as YYYY-MM-DD, got '31/12/2024'" in lines[0]
+    assert "as_of_date must be a real calendar date as YYYY-MM-DD, got '31/12/2024'" in lines[0]
     assert "quarantine_warn_share must not exceed quarantine_error_share" in lines[0]
 
 
@@ -216,7 +216,10 @@ def test_churn_vars_are_checked_at_run_start(dbt_build):
     assert "churn_after_days must be a whole number of days >= 31, got '20'" in result.output
     result = dbt_build(FIXTURES / "minimal", vars_="{churn_after_days: 60, at_risk_after_days: 60}")
     assert result.returncode != 0
-    assert "at_risk_after_days must be >= 1 and below churn_after_days (60)" in result.output
+    assert (
+        "at_risk_after_days must be a whole number of days >= 1 and below churn_after_days (60)"
+        in result.output
+    )
 
 
 def test_a_data_set_without_referrals_still_fills_the_customer_months(minimal_build):

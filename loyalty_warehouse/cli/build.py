@@ -90,12 +90,20 @@ def build(
 
     db = paths.warehouse_path()
     published = paths.published_path(db)
+    running = _take_build_lock(db)
+    if running:
+        typer.echo(
+            f"Another build ({running}) is running on {db}: wait for it to finish and run "
+            f"again; BI tools read the published snapshot {published} meanwhile.",
+            err=True,
+        )
+        raise typer.Exit(1)
     holder = _lock_holder(db)
     if holder:
         typer.echo(
             f"The warehouse {db} is in use by another process ({holder}): close that "
-            "connection (a DuckDB CLI or notebook, or another build) and run again; BI "
-            f"tools read the published snapshot {published} instead.",
+            "connection (a DuckDB CLI or notebook) and run again; BI tools read the "
+            f"published snapshot {published} instead.",
             err=True,
         )
         raise typer.Exit(1)
@@ -104,25 +112,83 @@ def build(
     if code:
         _left_unpublished(published, "the dbt build failed")
         raise typer.Exit(code if code > 0 else 1)
-    failed = None
-    if run_validation:
-        try:
-            docs = Path(os.environ.get("DBT_TARGET_PATH", "target")) / "gx"
-            validate(db=db, docs=docs, quarantine_error_share=None)
-        except typer.Exit as error:
-            failed = error
-    from loyalty_warehouse.summary import text
+    import duckdb
 
-    typer.echo(text(db))
-    if failed:
-        _left_unpublished(published, "validation failed")
-        raise failed
-    if publish:
+    try:
+        failed = None
+        if run_validation:
+            try:
+                docs = Path(os.environ.get("DBT_TARGET_PATH", "target")) / "gx"
+                validate(db=db, docs=docs, quarantine_error_share=None)
+            except typer.Exit as error:
+                failed = error
+        from loyalty_warehouse.summary import text
+
+        typer.echo(text(db))
+        if failed:
+            _left_unpublished(published, "validation failed")
+            raise failed
+        if not publish:
+            return
+        problems = publishing.audit(db, published)
+        for problem in problems:
+            _left_unpublished(published, problem)
+        if problems:
+            raise typer.Exit(1)
         done = publishing.publish_duckdb(db, published)
-        typer.echo(f"\nPublished {done.path.resolve()} for BI ({len(done.tables)} tables of "
-                   f"marts in {done.seconds:.1f} s)")  # fmt: skip
-        if postgres:
-            _publish_postgres(done.path, postgres)
+    except (OSError, duckdb.Error) as error:
+        _left_unpublished(published, _why(error))
+        raise typer.Exit(1) from None
+    typer.echo(f"\nPublished {done.path.resolve()} for BI ({len(done.tables)} tables of "
+               f"marts in {done.seconds:.1f} s)")  # fmt: skip
+    if postgres:
+        _publish_postgres(done.path, postgres)
+
+
+def _take_build_lock(db: Path) -> str | None:
+    """Hold the build lock of the warehouse db until this process exits (its file
+    `<db>.lock`, locked with flock: the lock goes with the process however it ends, a
+    kill -9 included). None when taken; else the build that holds it, with its pid."""
+    import fcntl
+    import os
+
+    lock = db.with_name(db.name + ".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(lock, "a+")  # noqa: SIM115 (held open until the process exits)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip()
+        handle.close()
+        return holder or "a process whose pid is not known yet"
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}")
+    handle.flush()
+    _HELD_LOCKS.append(handle)
+    return None
+
+
+_HELD_LOCKS: list = []  # the build locks this process holds, open until it exits
+
+
+def _why(error: BaseException) -> str:
+    """An error as the few words of a one-line message."""
+    import errno
+    import re
+
+    text = str(error)
+    if getattr(error, "errno", None) == errno.ENOSPC or "No space left on device" in text:
+        return "no space left on device"
+    if getattr(error, "errno", None) == errno.EFBIG or "File too large" in text:
+        return "a file grew past the size this process may write (file too large)"
+    if "lock" in text.lower():
+        pid = re.search(r"PID (\d+)", text)
+        holder = f"PID {pid.group(1)}" if pid else "another process"
+        return f"the warehouse is in use by another process ({holder}): close it and build again"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
 
 
 def _left_unpublished(published: Path, why: str) -> None:
@@ -141,7 +207,7 @@ def _publish_postgres(snapshot_path: Path, url: str) -> None:
     try:
         done = publish_postgres(snapshot_path, url)
     except PublishError as error:
-        typer.echo(f"Not published to PostgreSQL: {error}", err=True)
+        typer.echo(f"Not published to PostgreSQL ({error}).", err=True)
         raise typer.Exit(1) from None
     typer.echo(done.line())
 
@@ -180,7 +246,18 @@ def publish_command(
     if not db.exists():
         console.print(f"[red]No warehouse at {db}: run `make build` (or dbt build) first.")
         raise typer.Exit(2)
-    done = publishing.publish_duckdb(db, published)
+    import duckdb
+
+    try:
+        problems = publishing.audit(db, published)
+        for problem in problems:
+            _left_unpublished(published, problem)
+        if problems:
+            raise typer.Exit(1)
+        done = publishing.publish_duckdb(db, published)
+    except (OSError, duckdb.Error) as error:
+        _left_unpublished(published, _why(error))
+        raise typer.Exit(1) from None
     typer.echo(f"Published {done.path.resolve()} ({len(done.tables)} tables of marts in "
                f"{done.seconds:.1f} s)")  # fmt: skip
     if postgres:

@@ -22,7 +22,8 @@ from loyalty_warehouse.contract import QUARANTINE_REASONS, RAW_TABLES
 
 INVALID_TIMESTAMPS = ["not a date", "2024-02-30 10:00:00", "31/12/2024", "yesterday"]
 INVALID_STATUSES = ["shipped", "complete", "done", "unknown"]
-INVALID_AMOUNTS = ["12,50", "abc", "N/A", "1e40"]
+INVALID_AMOUNTS = ["12,50", "abc", "N/A", "1e40", "1_000"]
+IMPLAUSIBLE_TIMESTAMPS = ["1900-01-01 00:00:00", "0001-01-01 00:00:00", "1970-01-01 00:00:00"]
 UNKNOWN_SURVEY_TYPES = ["promoter", "nps2", "csat5", "rating"]
 TOO_HIGH_SCORES = {"nps": "11", "csat": "6", "ces": "8"}
 TIMESTAMP_COLUMNS = {
@@ -49,6 +50,14 @@ def missing_id(table, cols, i, position, rng):
 def invalid_timestamp(table, cols, i, position, rng):
     """The row's time is not a timestamp (or not a real day)."""
     cols[TIMESTAMP_COLUMNS[table]][i] = INVALID_TIMESTAMPS[position % len(INVALID_TIMESTAMPS)]
+
+
+def implausible_timestamp(table, cols, i, position, rng):
+    """The row's time is a placeholder long before the shop existed (1900, year 1,
+    the Unix epoch)."""
+    cols[TIMESTAMP_COLUMNS[table]][i] = IMPLAUSIBLE_TIMESTAMPS[
+        position % len(IMPLAUSIBLE_TIMESTAMPS)
+    ]
 
 
 def future_timestamp(table, cols, i, position, rng):
@@ -106,6 +115,7 @@ INJECTORS: dict[str, Injector] = {
     for f in (
         missing_id,
         invalid_timestamp,
+        implausible_timestamp,
         future_timestamp,
         unknown_customer,
         invalid_status,

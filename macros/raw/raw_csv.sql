@@ -17,6 +17,13 @@
         {%- do fields.append("coalesce(c" ~ loop.index ~ ", '')") -%}
     {%- endfor -%}
     {%- set matched = match_raw_columns(file, table, spec, names) -%}
+    {#- an extra column whose name repeats an earlier one's (any case) is kept in
+        raw_record by its position -#}
+    {%- set record_names = [] -%}
+    {%- for name in names -%}
+        {%- set earlier = record_names | map('lower') | list -%}
+        {%- do record_names.append('column_' ~ loop.index if name | lower in earlier else name) -%}
+    {%- endfor -%}
     {%- set records = raw_csv_records(file, header | length) -%}
     {%- if records.has_line_breaks -%}
         {%- set line_number -%}
@@ -47,7 +54,7 @@
             is_malformed_row,
             case
                 when is_malformed_row then {{ raw_json_object(['row_text'], ['row_text']) }}
-                else {{ raw_json_object(names, fields) }}
+                else {{ raw_json_object(record_names, fields) }}
             end as raw_record
         from records
         where ordinality > 1
@@ -85,10 +92,26 @@
 
 
 {% macro raw_csv_problem(error_type, error_message) -%}
+    {%- if error_type == 'LINE SIZE OVER MAXIMUM' -%}
+        {%- set size = modules.re.search('Actual Size: *(\d+)', error_message or '') -%}
+        {%- set megabytes = (size.group(1) | int / 1000000) if size else none -%}
+        {{ return(
+            "a row " ~ ("of {:.1f} MB ".format(megabytes) if size else "")
+            ~ "longer than the reader's limit of " ~ var('raw_csv_max_line_mb') ~ " MB: a "
+            ~ "quoted value that long, or a quote never closed; if the row is right, raise "
+            ~ "the limit with --vars '{raw_csv_max_line_mb: "
+            ~ ((megabytes | round(0, 'ceil') | int + 1) if size else var('raw_csv_max_line_mb') * 10)
+            ~ "}'"
+        ) }}
+    {%- endif -%}
     {%- set problems = {
         'INVALID ENCODING': 'not UTF-8 (an invalid byte sequence); export or save the file as UTF-8',
         'UNQUOTED VALUE': 'a broken quote: a quoted value is never closed, or text follows its closing quote',
-        'LINE SIZE OVER MAXIMUM': 'a row longer than 2 MB, most likely from a quote that is never closed',
     } -%}
     {{ return(problems.get(error_type, (error_message or error_type) | replace('\n', ' '))) }}
+{%- endmacro %}
+
+
+{% macro raw_csv_max_line_bytes() -%}
+    {{ return((var('raw_csv_max_line_mb') * 1000000) | int) }}
 {%- endmacro %}

@@ -4,8 +4,10 @@
     The file is read in two passes before the view: a file that cannot be read (not
     UTF-8, a broken quote, a line over the reader's maximum) stops the build with
     its line, and the rows with more or fewer fields than the header are counted.
-    Each pass catches what the other misses in DuckDB 1.4: the parallel reader
-    misses some invalid UTF-8, the padding reader a quote left open at the end.
+    Each pass catches what the other misses: the parallel reader misses some invalid
+    UTF-8, the padding reader a quote left open at the end. The padding reader goes
+    first: the parallel one takes a quoted value longer than its line limit for a
+    broken quote, where the padding one names the line's size.
 
     Records are read into header-width + 1 text columns padded with nulls (an
     empty field stays empty text, so only a missing field is null): the extra
@@ -35,18 +37,19 @@
 
 
 {% macro duckdb__raw_csv_records(file, fields) -%}
-    {#- the parallel strict reader: it stops at the first broken quote -#}
-    {%- do run_query(
-        "select count(*) from read_csv(" ~ sql_string(file) ~ ", header = false, "
-        ~ "auto_detect = false, skip = 0, delim = ',', quote = '\"', escape = '\"', "
-        ~ "strict_mode = true, nullstr = chr(1), columns = {"
-        ~ duckdb_csv_column_types(fields) ~ "}, " ~ duckdb_csv_rejects_options() ~ ")"
-    ) -%}
-    {%- do duckdb_csv_stop_at_first_error(file, fields + 1) -%}
     {%- set checked = duckdb_csv_pass(file, fields, fields + 1) -%}
     {%- if checked.wider -%}
         {%- set checked = duckdb_csv_pass(file, fields, checked.wider) -%}
     {%- endif -%}
+    {#- then the parallel strict reader: it stops at a quote left open at the end -#}
+    {%- do run_query(
+        "select count(*) from read_csv(" ~ sql_string(file) ~ ", header = false, "
+        ~ "auto_detect = false, skip = 0, delim = ',', quote = '\"', escape = '\"', "
+        ~ "strict_mode = true, nullstr = chr(1), max_line_size = " ~ raw_csv_max_line_bytes()
+        ~ ", columns = {" ~ duckdb_csv_column_types(fields) ~ "}, "
+        ~ duckdb_csv_rejects_options() ~ ")"
+    ) -%}
+    {%- do duckdb_csv_stop_at_first_error(file, checked.width) -%}
     {%- set wide = raw_csv_columns(checked.width) -%}
     {%- set relation -%}
         (select
@@ -95,6 +98,7 @@
         {{ sql_string(file) }}, header = false, auto_detect = false, skip = 0,
         delim = ',', quote = '"', escape = '"', strict_mode = true,
         null_padding = true, parallel = false, nullstr = chr(1),
+        max_line_size = {{ raw_csv_max_line_bytes() }},
         columns = { {{- duckdb_csv_column_types(width) -}} }{{ ', ' ~ options if options }}
     ) with ordinality)
 {%- endmacro %}

@@ -12,6 +12,11 @@
 {%- endmacro %}
 
 
+{% macro is_implausible(timestamp_column) -%}
+    cast({{ timestamp_column }} as date) < cast('{{ var('min_plausible_date') }}' as date)
+{%- endmacro %}
+
+
 {% macro is_future(timestamp_column) -%}
     cast({{ timestamp_column }} as date) > {{ dbt.dateadd('day', 1, as_of_date()) }}
 {%- endmacro %}

@@ -5,20 +5,76 @@
     {{ return(adapter.dispatch('parse_timestamp', 'loyalty_warehouse')(clean_text(expression))) }}
 {%- endmacro %}
 
-{% macro default__parse_timestamp(expression) -%}
-    {{ loyalty_warehouse.try_cast(expression, 'timestamp') }}
+{#- Spark's cast reads an offset, UTC and an IANA zone name (a repeated wall time as
+    its first occurrence); it would also read a name without a slash (CET, EST), which
+    is refused first, as on DuckDB. -#}
+{% macro default__parse_timestamp(text) -%}
+    case
+        when
+            {{ text }} rlike '[A-Za-z]$'
+            and not {{ text }} rlike '[0-9] *[zZ]$'
+            and not {{ text }} rlike '{{ timestamp_zone_pattern() }}'
+            then null
+        else {{ loyalty_warehouse.try_cast(text, 'timestamp') }}
+    end
 {%- endmacro %}
 
-{#- DuckDB's plain timestamp cast ignores an offset, and the offset-aware one (ICU)
-    is four times slower: take the slow path only for text ending in an offset. -#}
-{% macro duckdb__parse_timestamp(expression) -%}
+{#- DuckDB's plain timestamp cast ignores an offset or a zone name after the time, and
+    the zone-aware one (ICU) is four times slower: it is taken only for text ending in
+    one. ICU reads a repeated wall time (the hour a clock turned back) as its later
+    occurrence: the earlier one is taken, as on Spark. -#}
+{% macro duckdb__parse_timestamp(text) -%}
     case
-        when regexp_matches(
-            {{ expression }}, ':\d\d(\.\d+)?\s*([zZ]|[+-]\d\d(:?\d\d)?)$'
-        )
-            then {{ utc_timestamp(loyalty_warehouse.try_cast(expression, 'timestamptz')) }}
-        else {{ loyalty_warehouse.try_cast(expression, 'timestamp') }}
+        when regexp_matches({{ text }}, ':\d\d(\.\d+)?\s*([zZ]|[+-]\d\d(:?\d\d)?)$')
+            then {{ utc_timestamp(loyalty_warehouse.try_cast(text, 'timestamptz')) }}
+        when not regexp_matches({{ text }}, '[A-Za-z]$')
+            then {{ loyalty_warehouse.try_cast(text, 'timestamp') }}
+        when regexp_matches({{ text }}, '{{ timestamp_zone_pattern() }}')
+            then {{ duckdb_first_occurrence(
+                utc_timestamp(loyalty_warehouse.try_cast(text, 'timestamptz')),
+                loyalty_warehouse.try_cast("regexp_replace(" ~ text ~ ", ' +[^ ]+$', '')", 'timestamp'),
+                "regexp_extract(" ~ text ~ ", '([^ ]+)$', 1)"
+            ) }}
     end
+{%- endmacro %}
+
+
+{% macro timestamp_zone_pattern() -%}
+    :[0-9][0-9](:[0-9][0-9]([.][0-9]+)?)? +(UTC|GMT|[A-Za-z]+(/[A-Za-z0-9_+-]+)+)$
+{%- endmacro %}
+
+
+{% macro duckdb_first_occurrence(utc, wall_time, zone) -%}
+    {%- set valid_zone = "case when " ~ utc ~ " is null then 'UTC' else " ~ zone ~ " end" -%}
+    case
+        {%- for shift in ['1 hour', '30 minutes'] %}
+        when timezone({{ valid_zone }}, timezone('UTC', {{ utc }} - interval '{{ shift }}'))
+            = {{ wall_time }}
+            then {{ utc }} - interval '{{ shift }}'
+        {%- endfor %}
+        else {{ utc }}
+    end
+{%- endmacro %}
+
+
+{% macro parse_number(text, data_type) -%}
+    case
+        when {{ matches_pattern(text, '^[+-]?([0-9]+([.][0-9]{0,4})?|[.][0-9]{1,4})$') }}
+            then {{ loyalty_warehouse.try_cast(text, data_type) }}
+    end
+{%- endmacro %}
+
+
+{% macro matches_pattern(expression, pattern) -%}
+    {{ return(adapter.dispatch('matches_pattern', 'loyalty_warehouse')(expression, pattern)) }}
+{%- endmacro %}
+
+{% macro default__matches_pattern(expression, pattern) -%}
+    ({{ expression }} rlike '{{ pattern }}')
+{%- endmacro %}
+
+{% macro duckdb__matches_pattern(expression, pattern) -%}
+    regexp_matches({{ expression }}, '{{ pattern }}')
 {%- endmacro %}
 
 
@@ -60,7 +116,7 @@
     {%- if is_numeric_type(raw_column_type(relation, column)) -%}
         {{ try_cast(column, data_type) }}
     {%- else -%}
-        {{ try_cast(clean_text(column), data_type) }}
+        {{ parse_number(clean_text(column), data_type) }}
     {%- endif -%}
 {%- endmacro %}
 

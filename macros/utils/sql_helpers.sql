@@ -54,6 +54,11 @@
 {%- endmacro %}
 
 
+{% macro cents(expression) -%}
+    cast({{ expression }} as decimal(18, 2))
+{%- endmacro %}
+
+
 {% macro round_to_cents(expression) -%}
     cast(cast({{ expression }} as decimal(38, 6)) as decimal(38, 2))
 {%- endmacro %}

@@ -2,7 +2,7 @@
 -- the same reason twice: a typo in a base model's check would show up here.
 {%- set known = [
     'missing_id', 'duplicate_id', 'unknown_customer', 'invalid_timestamp',
-    'future_timestamp', 'invalid_status', 'invalid_amount', 'negative_amount',
+    'implausible_timestamp', 'future_timestamp', 'invalid_status', 'invalid_amount', 'negative_amount',
     'invalid_score', 'unknown_survey_type', 'shared_before_offered', 'malformed_row',
 ] %}
 {#- reason, with every known reason replaced by '' -#}

@@ -3,33 +3,43 @@
     they follow: the sequenced orders every retention and value model builds on, and
     fct_orders publishes.
 
-    Incremental by month (macro incremental_window_start): the orders dated from the
-    window start on, or from the earliest month whose staged orders changed. A kept
-    order is dated before every re-derived one, so its number and previous purchase
-    cannot change; a re-derived purchase's number carries on from the customer's kept
-    purchases (kept_purchases). -#}
+    Incremental by month (dbt_project.yml, macros/incremental): a daily build
+    re-derives the orders dated from the window start on, which moves back to the
+    earliest month whose staged orders changed (an order staged again with another
+    status, amount, date or customer; a month that lost its orders). A kept order is
+    dated before every re-derived one, so its number and previous purchase cannot
+    change; a re-derived purchase's number carries on from the customer's kept
+    purchases (kept_purchases). A row with a null order_id marks a replaced month
+    (macro with_month_markers). -#}
 
-{{ config(
-    materialized='incremental',
-    unique_key='month_start_date',
-    incremental_strategy='insert_overwrite' if target.type == 'spark' else 'delete+insert',
-    partition_by='month_start_date' if target.type == 'spark' else none,
-    on_schema_change='fail',
-) }}
-
-{#- an order staged again with another status, amount, date or customer re-derives
-    its month on -#}
 {%- set order_columns = [
     'order_id', 'customer_id', 'status', 'revenue', 'cost', 'ordered_at'
 ] -%}
+{%- set staged_orders %}
+    select
+        order_id,
+        customer_id,
+        status,
+        {{ cents('revenue') }} as revenue,
+        {{ cents('cost') }} as cost,
+        ordered_at,
+        cast({{ dbt.date_trunc('month', 'ordered_date') }} as date) as month_start_date
+    from {{ ref('stg_raw__orders') }}
+{%- endset %}
+{%- set kept_orders %}
+    select {{ order_columns | join(', ') }}, month_start_date
+    from {{ this }}
+    where order_id is not null
+{%- endset %}
 {%- set window_start = incremental_window_start(
-    'ordered_date', days_after_as_of=1, compare={
-    'columns': order_columns,
-    'upstream': 'select ' ~ order_columns | join(', ') ~ ', cast('
-        ~ dbt.date_trunc('month', 'ordered_date') ~ ' as date) as month_start_date from '
-        ~ ref('stg_raw__orders'),
-    'kept': 'select ' ~ order_columns | join(', ') ~ ', month_start_date from ' ~ this,
-}) %}
+    latest_date_column='ordered_date',
+    days_after_as_of=1,
+    compared={
+        'columns': order_columns,
+        'input_rows': staged_orders,
+        'kept_rows': kept_orders,
+    },
+) %}
 
 with orders as (
     select * from {{ ref('stg_raw__orders') }}
@@ -104,9 +114,10 @@ final as (
         customer_order_number,
         {{ datediff_bigint('previous_purchase_date', 'ordered_date', 'day') }}
             as days_since_previous_purchase,
-        revenue,
-        cost,
-        cast(revenue - cost as decimal(18, 2)) as margin,
+        -- money rounded to cents once, here (staging keeps what was written)
+        {{ cents('revenue') }} as revenue,
+        {{ cents('cost') }} as cost,
+        {{ cents(cents('revenue') ~ ' - ' ~ cents('cost')) }} as margin,
         is_purchase,
         coalesce(customer_order_number > 1, false) as is_repeat_purchase,
         ordered_at,
@@ -116,4 +127,4 @@ final as (
     from sequenced
 )
 
-select * from final
+{{ with_month_markers('final', window_start) }}

@@ -10,4 +10,5 @@ select
     '{{ invocation_id }}' as dbt_invocation_id,
     '{{ project_name }}' as project_name,
     '{{ dbt_version }}' as dbt_version,
-    '{{ target.type }}' as engine
+    '{{ target.type }}' as engine,
+    cast({{ var('publish_max_raw_drop_share') }} as double) as publish_max_raw_drop_share

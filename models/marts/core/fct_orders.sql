@@ -7,7 +7,8 @@
     published snapshot holds it as a table, like every mart. The view names its
     input without the catalog, which DuckDB then looks up in the view's own
     database: the warehouse file can be attached under any name (a publish, a
-    comparison of two builds). -#}
+    comparison of two builds). It leaves out the rows that mark a month a daily
+    build replaced (macro with_month_markers). -#}
 
 {{ config(materialized='view') }}
 
@@ -27,3 +28,4 @@ select
     previous_purchase_date,
     month_start_date
 from {{ ref('int_orders_sequenced').include(database=False) }}
+where order_id is not null

@@ -47,6 +47,7 @@ checked as (
             ['missing_id', 'customer_id is null'],
             ['duplicate_id', 'is_duplicate_id'],
             ['invalid_timestamp', 'signed_up_at is null'],
+            ['implausible_timestamp', is_implausible('signed_up_at')],
             ['future_timestamp', is_future('signed_up_at')],
         ]) }} as quarantine_reason
     from numbered

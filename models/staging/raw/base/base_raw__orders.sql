@@ -25,8 +25,8 @@ typed as (
         {{ clean_text('order_id') }} as order_id,
         {{ clean_text('customer_id') }} as customer_id,
         lower({{ clean_text('status') }}) as status,
-        {{ raw_number(raw, 'revenue', 'decimal(18, 2)') }} as revenue,
-        {{ raw_number(raw, 'cost', 'decimal(18, 2)') }} as cost,
+        {{ raw_number(raw, 'revenue', 'decimal(18, 4)') }} as revenue,
+        {{ raw_number(raw, 'cost', 'decimal(18, 4)') }} as cost,
         {{ raw_is_missing(raw, 'cost') }} as is_cost_missing,
         {{ raw_timestamp(raw, 'ordered_at') }} as ordered_at
     from source
@@ -63,6 +63,7 @@ select
         ['duplicate_id', 'is_duplicate_id'],
         ['unknown_customer', 'not is_known_customer'],
         ['invalid_timestamp', 'ordered_at is null'],
+        ['implausible_timestamp', is_implausible('ordered_at')],
         ['future_timestamp', is_future('ordered_at')],
         ['invalid_status', 'not is_valid_status'],
         ['invalid_amount', 'revenue is null or (cost is null and not is_cost_missing)'],

@@ -52,6 +52,8 @@ select
         ['unknown_customer', 'not is_known_customer'],
         ['invalid_timestamp',
             'offered_at is null or (shared_at is null and not is_shared_at_missing)'],
+        ['implausible_timestamp',
+            is_implausible('offered_at') ~ ' or ' ~ is_implausible('shared_at')],
         ['future_timestamp',
             is_future('offered_at') ~ ' or ' ~ is_future('shared_at')],
         ['shared_before_offered', 'shared_at < offered_at'],

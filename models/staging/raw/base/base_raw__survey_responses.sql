@@ -67,6 +67,7 @@ select
         ['duplicate_id', 'is_duplicate_id'],
         ['unknown_customer', 'not is_known_or_anonymous'],
         ['invalid_timestamp', 'responded_at is null'],
+        ['implausible_timestamp', is_implausible('responded_at')],
         ['future_timestamp', is_future('responded_at')],
         ['unknown_survey_type', 'not is_known_survey_type'],
         ['invalid_score',

@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 SCHEMA = "marts"
+# the semantic layer's helpers (the var loyalty_semantic_schema): published beside the
+# marts, where MetricFlow's `bi` target reads them, and never loaded into PostgreSQL
+SEMANTIC_SCHEMA = "semantic"
 # the snapshot's storage format: one a BI tool's DuckDB 1.0 or later can open (DuckDB 2
 # writes its own format by default, which no 1.x release reads)
 SNAPSHOT_STORAGE_VERSION = "v1.0.0"
@@ -115,35 +119,80 @@ def primary_keys(manifest: Path) -> dict[str, list[str]]:
     return keys
 
 
-def marts_tables(con, catalog: str) -> list[str]:
-    """The tables and views of the marts schema of an attached catalog, by name (a
-    snapshot holds each as a table; the working warehouse keeps fct_orders a view)."""
+def marts_tables(con, catalog: str, schema: str = SCHEMA) -> list[str]:
+    """The tables and views of the marts schema (or another) of an attached catalog, by
+    name (a snapshot holds each as a table; the working warehouse keeps fct_orders a
+    view)."""
     return [
         name
         for (name,) in con.execute(
             "select table_name from information_schema.tables where table_catalog = ? "
             "and table_schema = ? and table_type in ('BASE TABLE', 'VIEW') order by 1",
-            [catalog, SCHEMA],
+            [catalog, schema],
         ).fetchall()
     ]
 
 
-def comments(con, catalog: str) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
-    """({table: comment}, {(table, column): comment}) of the marts of a catalog."""
+def comments(
+    con, catalog: str, schema: str = SCHEMA
+) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """({table: comment}, {(table, column): comment}) of the marts (or another schema)
+    of a catalog."""
     tables = dict(con.execute(
         "select table_name, comment from duckdb_tables() where database_name = $1 "
         "and schema_name = $2 and comment is not null union all "
         "select view_name, comment from duckdb_views() where database_name = $1 "
-        "and schema_name = $2 and comment is not null", [catalog, SCHEMA]).fetchall())  # fmt: skip
+        "and schema_name = $2 and comment is not null", [catalog, schema]).fetchall())  # fmt: skip
     columns = {
         (t, c): comment
         for t, c, comment in con.execute(
             "select table_name, column_name, comment from duckdb_columns() "
             "where database_name = ? and schema_name = ? and comment is not null",
-            [catalog, SCHEMA],
+            [catalog, schema],
         ).fetchall()
     }
     return tables, columns
+
+
+# what a BI reader's comment leaves out of dbt's richer description: markdown,
+# citations of the source articles ("as article 002 line 76 defines", "(000 lines
+# 748-753)") and pages of the repository (docs/marts.md)
+_LINES = r"lines? \d+(?:[-–]\d+)?(?:\s*,\s*\d+(?:[-–]\d+)?)*"
+_PLAIN = (
+    (re.compile(r"\[([^\]]+)\]\([^)]+\)"), r"\1"),  # [text](url)
+    (re.compile(r"\*\*([^*]+)\*\*"), r"\1"),  # **bold**
+    (re.compile(r"(?<![\w*])\*([^*\s][^*]*)\*(?![\w*])"), r"\1"),  # *emphasis*
+    (re.compile(r"`([^`]*)`"), r"\1"),  # `code`
+    (re.compile(r"^#+\s*", re.MULTILINE), ""),  # headings
+    (re.compile(r"\bthe articles' "), "the "),  # "the articles' CRR": the CRR
+    (
+        re.compile(
+            r",?\s*(?:as |of |in |at |from )?articles? \d{3}"
+            r"(?:\s*\((?:at )?" + _LINES + r"\)|\s+(?:at )?" + _LINES + r")?"
+            r"(?:\s+(?:defines(?: it)?|does(?: at line \d+)?))?"
+        ),
+        "",
+    ),  # fmt: skip
+    (re.compile(r"(?:\s+and\s+)?\b\d{3} " + _LINES + r"(?:\s+and\s+\d{3} " + _LINES + r")*:?"), ""),
+    # a sentence about the articles themselves ("The articles' other formulas are
+    # wrong"): for the readers of dbt docs only
+    (re.compile(r"(?:^|(?<=[.!?]\s))[^.!?]*\b[Aa]rticles?\b[^.!?]*[.!?]\s*"), ""),
+    (re.compile(r"\s*\(\s*(?:see\s+)?docs/[^()]*\)"), ""),
+    (re.compile(r",?\s*(?:see |as in |in )?docs/[\w./#-]+"), ""),
+    (re.compile(r"\(\s*[,;:]?\s*\)"), ""),  # what the citations left empty
+    (re.compile(r"\(\s*[,;:]?\s*"), "("),
+    (re.compile(r"\s+"), " "),
+    (re.compile(r"\s+([,.;:)])"), r"\1"),
+)
+
+
+def plain_comment(text: str) -> str:
+    """A column's or table's description as BI readers get it: plain sentences, no
+    markdown, no citations of articles or of pages a BI user does not have (dbt docs
+    keep the richer text)."""
+    for pattern, replacement in _PLAIN:
+        text = pattern.sub(replacement, text)
+    return text.strip()
 
 
 def _quote(identifier: str) -> str:
@@ -212,7 +261,8 @@ def _share_accepting(drop: float) -> str:
 
 
 def publish_duckdb(warehouse: Path, published: Path, progress=None) -> Published:
-    """Copy the working warehouse's marts, with their comments, into a new file and
+    """Copy the working warehouse's marts, with their comments, and the semantic
+    layer's helpers (where MetricFlow's `bi` target reads them) into a new file and
     rename it onto the published one. The working warehouse is only read."""
     import duckdb
 
@@ -226,20 +276,10 @@ def publish_duckdb(warehouse: Path, published: Path, progress=None) -> Published
         storage = {"storage_compatibility_version": SNAPSHOT_STORAGE_VERSION}
         with duckdb.connect(str(scratch), config=storage) as con:
             con.execute(f"attach {_literal(str(warehouse))} as working (read_only)")
-            con.execute(f"create schema {SCHEMA}")
-            table_comments, column_comments = comments(con, "working")
-            for table in marts_tables(con, "working"):
-                name = f"{SCHEMA}.{_quote(table)}"
-                con.execute(f"create table {name} as select * from working.{name}")
-                copied[table] = con.execute(f"select count(*) from {name}").fetchone()[0]
-                if table in table_comments:
-                    con.execute(f"comment on table {name} is {_literal(table_comments[table])}")
-                if progress:
-                    progress(f"published {table} ({copied[table]:,} rows)")
-            for (table, column), comment in column_comments.items():
-                if table in copied:
-                    con.execute(f"comment on column {SCHEMA}.{_quote(table)}.{_quote(column)} "
-                                f"is {_literal(comment)}")  # fmt: skip
+            for schema in (SCHEMA, SEMANTIC_SCHEMA):
+                tables = _copy_schema(con, schema, progress)
+                if schema == SCHEMA:
+                    copied = tables
             con.execute("detach working")
             con.execute("checkpoint")
         os.replace(scratch, published)  # the one step a reader can see
@@ -247,3 +287,25 @@ def publish_duckdb(warehouse: Path, published: Path, progress=None) -> Published
         for left in (scratch, scratch.with_name(scratch.name + ".wal")):
             left.unlink(missing_ok=True)
     return Published(published, copied, time.perf_counter() - started)
+
+
+def _copy_schema(con, schema: str, progress) -> dict[str, int]:
+    """Every table and view of the attached working warehouse's schema as a table of
+    the new file, with its comments made plain; {table: rows}."""
+    con.execute(f"create schema {schema}")
+    table_comments, column_comments = comments(con, "working", schema)
+    copied = {}
+    for table in marts_tables(con, "working", schema):
+        name = f"{schema}.{_quote(table)}"
+        con.execute(f"create table {name} as select * from working.{name}")
+        copied[table] = con.execute(f"select count(*) from {name}").fetchone()[0]
+        if table in table_comments:
+            comment = plain_comment(table_comments[table])
+            con.execute(f"comment on table {name} is {_literal(comment)}")
+        if progress:
+            progress(f"published {schema}.{table} ({copied[table]:,} rows)")
+    for (table, column), comment in column_comments.items():
+        if table in copied:
+            con.execute(f"comment on column {schema}.{_quote(table)}.{_quote(column)} "
+                        f"is {_literal(plain_comment(comment))}")  # fmt: skip
+    return copied

@@ -19,7 +19,8 @@ empty). So a reader's transaction reads the old snapshot throughout, and the nex
 one the new. A publish killed before the swap leaves the old `marts` as it was; the
 next publish drops the half-loaded schema. The reader role (default
 `loyalty_reader`) can use `marts` and select from its tables, nothing else: no
-staging, no quarantine (never published: raw records hold personal data), no writes.
+staging, no quarantine (never published: raw records hold personal data), no writes,
+no temporary tables (the publish revokes TEMPORARY on the database from PUBLIC).
 docs/dashboard-and-metrics.md shows how to point a BI tool at it.
 """
 
@@ -102,6 +103,12 @@ def _ensure_reader_role(cur, role: str) -> None:
     password = os.environ.get("LOYALTY_POSTGRES_READER_PASSWORD")
     if password:
         cur.execute(f"alter role {_quote(role)} password {_literal(password)}")
+    # every role may create temporary tables through PUBLIC, the reader included:
+    # the database's temporary tables are for the roles granted them by name
+    cur.execute("select current_database()")
+    database = _quote(cur.fetchall()[0][0])
+    cur.execute(f"revoke temporary on database {database} from public")
+    cur.execute(f"revoke temporary on database {database} from {_quote(role)}")
 
 
 def _load(duck, conn, manifest: Path, progress) -> tuple[dict[str, int], int]:

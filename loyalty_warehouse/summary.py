@@ -28,7 +28,7 @@ def facts(db: Path) -> dict:
             for (name,) in con.execute(
                 "select table_name from information_schema.tables "
                 "where table_schema = 'marts' and table_type in ('BASE TABLE', 'VIEW') "
-                "and table_name <> 'metricflow_time_spine' order by table_name"
+                "order by table_name"
             ).fetchall()
         ]
         rows = {m: con.execute(f'select count(*) from marts."{m}"').fetchone()[0] for m in marts}

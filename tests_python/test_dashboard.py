@@ -10,6 +10,7 @@ CI=true a missing browser fails the tests instead of skipping them."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -124,11 +125,20 @@ def dashboard(warehouse):
     stop(proc)
 
 
-def open_page(page, url: str, title: str) -> tuple[list[str], list[str]]:
+def open_page(page, url: str, title: str, navigate: bool = True) -> tuple[list[str], list[str]]:
     """Open the dashboard and go to a page by its link in the sidebar, as a person
-    does; the console errors and the requests to other hosts it made."""
+    does (or, with navigate False, at the page's own address); the console errors and
+    the requests to other hosts it made."""
     errors, outside = [], []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    def console(message) -> None:
+        # a page's own address makes Streamlit's client probe for a base path under it
+        # (/retention/_stcore/health answers 404) before it finds the app at the root
+        probe = re.search(r"/\w+/_stcore/(health|host-config)$", message.location.get("url", ""))
+        if message.type == "error" and not probe:
+            errors.append(message.text)
+
+    page.on("console", console)
     page.on(
         "request",
         lambda r: (
@@ -137,7 +147,7 @@ def open_page(page, url: str, title: str) -> tuple[list[str], list[str]]:
     )
     page.goto(url)
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)
-    if title != "Overview":
+    if navigate and title != "Overview":
         page.locator('[data-testid="stSidebarNav"] a', has_text=title).click()
     page.locator("h1", has_text=title).wait_for(timeout=60_000)
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)
@@ -188,10 +198,12 @@ def test_each_page_loads_draws_its_charts_and_shows_the_marts_number(
         )
         assert metric(page, f"Month-1 retention, {month:%B %Y} cohort") == f"{rate:.1%}"
     elif name == "value":
-        (clv,) = mart_value(
-            warehouse, "select avg(predicted_clv) from marts.dim_customers where is_purchaser"
+        (clv, currency) = mart_value(
+            warehouse,
+            "select avg(predicted_clv), (select reporting_currency from marts.build_info) "
+            "from marts.dim_customers where is_purchaser",
         )
-        assert metric(page, "Mean predicted CLV") == f"{clv:,.2f}"
+        assert metric(page, f"Mean predicted CLV ({currency})") == f"{clv:,.2f}"
     else:
         (customers,) = mart_value(
             warehouse, "select customers from marts.fct_loyalty_types where loyalty_type = 'true'"
@@ -200,7 +212,7 @@ def test_each_page_loads_draws_its_charts_and_shows_the_marts_number(
         assert metric(page, "True-loyalty customers") == f"{customers:,}"
     if name == "overview":
         # the sidebar's default months (the last 24) as one period: distinct buyers
-        # over it, and churns in it over the customers at its start
+        # over it, and of the customers at its start the share who churned in it
         (buyers, churn_rate) = mart_value(
             warehouse,
             """
@@ -208,26 +220,132 @@ def test_each_page_loads_draws_its_charts_and_shows_the_marts_number(
                 select min(month_start_date) as first_month, max(month_start_date) as last
                 from (select month_start_date from marts.fct_retention_monthly
                       order by 1 desc limit 24)
+            ),
+            at_start as (
+                select customer_id from marts.fct_customer_months, months
+                where month_start_date = first_month
+                and status_at_month_start in ('active', 'at_risk')
             )
             select
                 (select count(distinct customer_id) from marts.fct_orders, months
                  where is_purchase and month_start_date between first_month and last),
                 (select count(distinct customer_id) from marts.fct_churn_events, months
-                 where event_type = 'churn'
+                 where event_type = 'churn' and customer_id in (select * from at_start)
                  and date_trunc('month', event_date) between first_month and last)
-                / (select customers_start from marts.fct_retention_monthly, months
-                   where month_start_date = first_month)
+                / (select count(*) from at_start)
             from months
             """,
         )
         assert metric(page, "Buyers in the period") == f"{buyers:,}"
         assert metric(page, "Churn rate over the period") == f"{churn_rate:.1%}"
+        assert 0 <= churn_rate <= 1
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     # the page scrolls inside Streamlit's own container: a tall window shows it whole
     page.set_viewport_size({"width": 1280, "height": 2600})
     page.wait_for_timeout(1_500)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+# the ranges a reader picks most (the months of the demo, whose as-of month is
+# December 2025), and the monthly charts of each page by their keys
+RANGES = {
+    "three-months": ("2025-10", "2025-12"),
+    "one-quarter": ("2025-07", "2025-09"),
+    "two-years": ("2024-01", "2025-12"),
+}
+MONTHLY_CHARTS = {
+    "overview": ["overview_revenue"],
+    "retention": ["retention_flows"],
+    "value": [],
+    "voice": ["voice_nps", "voice_csat", "voice_ces", "voice_referrals"],
+    "loyalty": ["loyalty_funnel"],
+}
+CHANNEL = "social"
+
+
+def tick_labels(page, key: str, axis: str = "x") -> list[str]:
+    chart = page.locator(f".st-key-{key} .js-plotly-plot")
+    chart.wait_for(timeout=60_000)
+    texts = chart.locator(f"g.{axis}tick text").evaluate_all("ts => ts.map(t => t.textContent)")
+    return [t.strip() for t in texts]
+
+
+def filtered_figure(warehouse: Path, name: str, first: str, last: str) -> tuple[str, str]:
+    """The page's filtered figure for the channel's customers, by SQL written here:
+    (its label, its text)."""
+    first_day = f"date '{first}-01'"
+    last_day = f"(date '{last}-01' + interval 1 month - interval 1 day)::date"
+    social = f"customer_id in (select customer_id from marts.dim_customers " \
+             f"where acquisition_channel = '{CHANNEL}')"  # fmt: skip
+    if name == "overview":
+        (rate,) = mart_value(warehouse, f"""
+            with at_start as (
+                select customer_id from marts.fct_customer_months where {social}
+                and month_start_date = {first_day}
+                and status_at_month_start in ('active', 'at_risk'))
+            select count(distinct churns.customer_id) / (select count(*) from at_start)
+            from marts.fct_churn_events as churns join at_start using (customer_id)
+            where event_type = 'churn' and event_date between {first_day} and {last_day}
+        """)  # fmt: skip
+        return "Churn rate over the period", f"{rate:.1%}"
+    if name == "retention":
+        (cohort, rate) = mart_value(warehouse, f"""
+            select date_trunc('month', first_purchase_date)::date as cohort,
+                count(case when purchases > 0 then 1 end) / count(*)
+            from marts.fct_customer_months where {social}
+            and months_since_first_purchase = 1
+            and date_trunc('month', first_purchase_date) between {first_day}
+                and date '{last}-01' - interval 1 month
+            group by 1 order by 1 desc
+        """)  # fmt: skip
+        return f"Month-1 retention, {cohort:%B %Y} cohort", f"{rate:.1%}"
+    if name == "value":
+        (clv, currency) = mart_value(warehouse, f"""
+            select avg(predicted_clv), (select reporting_currency from marts.build_info)
+            from marts.dim_customers where is_purchaser and {social}
+        """)  # fmt: skip
+        return f"Mean predicted CLV ({currency})", f"{clv:,.2f}"
+    if name == "voice":
+        (month, promoters, detractors, answers) = mart_value(warehouse, f"""
+            select month_start_date, count(case when nps_category = 'promoter' then 1 end),
+                count(case when nps_category = 'detractor' then 1 end), count(*)
+            from marts.fct_survey_responses where survey_type = 'nps' and {social}
+            and month_start_date between {first_day} and date '{last}-01'
+            group by 1 order by 1 desc
+        """)  # fmt: skip
+        return f"NPS, {month:%B %Y}", f"{100.0 * (promoters - detractors) / answers:.1f}"
+    (customers,) = mart_value(
+        warehouse, f"select count(*) from marts.dim_customers where loyalty_type = 'true' "
+        f"and {social}",
+    )  # fmt: skip
+    return "True-loyalty customers", f"{customers:,}"
+
+
+@pytest.mark.parametrize("span", list(RANGES))
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_range_is_labelled_by_month_and_a_channel_filter_applies(
+    page, dashboard, warehouse, name, span
+):
+    """Given in the address, a range and a channel: every monthly chart's ticks are
+    months ("Oct 2025"), the cohort heatmap's rows whole months, and the page's figure
+    for the channel's customers equals SQL written here."""
+    first, last = RANGES[span]
+    path = "" if name == "overview" else name  # the first page is the root's
+    errors, _ = open_page(page, f"{dashboard}/{path}?from={first}&to={last}&channel={CHANNEL}",
+                          PAGES[name][0], navigate=False)  # fmt: skip
+    for key in MONTHLY_CHARTS[name]:
+        labels = tick_labels(page, key)
+        assert labels, key
+        assert all(re.fullmatch(r"[A-Z][a-z]{2} 20\d\d", label) for label in labels), (key, labels)
+    if name == "retention":
+        rows = tick_labels(page, "retention_heatmap", "y")
+        assert rows and all(re.fullmatch(r"[A-Z][a-z]{2} 20\d\d", r) for r in rows), rows
+        columns = tick_labels(page, "retention_heatmap", "x")
+        assert all(c.isdigit() for c in columns), columns  # whole months since, no 0.5
+    label, expected = filtered_figure(warehouse, name, first, last)
+    assert metric(page, label) == expected
+    assert errors == []
 
 
 def test_a_missing_or_locked_warehouse_gets_a_sentence(page, tmp_path, warehouse):
@@ -262,7 +380,9 @@ def test_the_exposures_name_the_marts_each_page_reads():
 
     import yaml
 
-    pages_dir = ROOT / "loyalty_warehouse" / "dashboard" / "pages"
+    # the pages live in views/: Streamlit would serve a folder named pages/ as pages
+    # of its own
+    pages_dir = ROOT / "loyalty_warehouse" / "dashboard" / "views"
     exposures = yaml.safe_load((ROOT / "models" / "marts" / "_marts__exposures.yml").read_text())
     declared = {
         e["name"]: {re.search(r"ref\('(\w+)'\)", d).group(1) for d in e["depends_on"]}
@@ -278,4 +398,7 @@ def test_the_exposures_name_the_marts_each_page_reads():
     assert set(declared) == set(pages.values())
     for function, exposure in pages.items():
         body = (pages_dir / f"{function}.py").read_text()
-        assert set(re.findall(r"marts\.(\w+)", body)) == declared[exposure], function
+        read = set(re.findall(r"marts\.(\w+)", body))
+        if "build_facts(" in body:  # the as-of date and currency, from marts.build_info
+            read.add("build_info")
+        assert read == declared[exposure], function

@@ -9,6 +9,7 @@ else), equal to the working warehouse's, with their comments and marts.build_inf
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -94,11 +95,28 @@ def test_a_build_publishes_the_marts_alone_with_their_comments(days):
     with duckdb.connect(str(working), read_only=True) as con:
         assert con.execute("select table_type from information_schema.tables "
                            "where table_name = 'fct_orders'").fetchone()[0] == "VIEW"  # fmt: skip
-    assert schemas == {"marts"}  # no staging, no quarantine (raw records hold personal data)
+    # no staging, no quarantine (raw records hold personal data); the semantic layer's
+    # helpers beside the marts, where MetricFlow's bi target reads them
+    assert schemas == {"marts", "semantic"}
     assert "HMAC-SHA256 of the trimmed" in comment
     assert set(kinds.values()) == {"BASE TABLE"} and "fct_orders" in kinds
     assert orders_comment.startswith("One row per staged order")
     assert storage == "v1.0.0+"
+    # the comments BI readers see are plain sentences: no markdown, no citations of
+    # the source articles or of the repository's pages (dbt docs keep those)
+    with duckdb.connect(str(published), read_only=True) as con:
+        texts = [c for (c,) in con.execute(
+            "select comment from duckdb_columns() where comment is not null "
+            "union all select comment from duckdb_tables() where comment is not null"
+        ).fetchall()]  # fmt: skip
+    with duckdb.connect(str(working), read_only=True) as con:
+        rich = con.execute(
+            "select count(*) from duckdb_columns() where schema_name = 'marts' "
+            "and (comment like '%`%' or comment like '%article 0%')"
+        ).fetchone()[0]
+    assert len(texts) > 200 and rich > 0
+    for text in texts:
+        assert not re.search(r"`|\*\*|\]\(|\barticles?\b|\b\d{3} lines?\b|docs/", text), text
     as_of, built_at, commit = build_info(published)
     assert build_info(working) == (as_of, built_at, commit)
     with duckdb.connect(str(working), read_only=True) as con:
@@ -108,6 +126,25 @@ def test_a_build_publishes_the_marts_alone_with_their_comments(days):
         )
     assert commit == project_commit(ROOT) and len(commit) >= 40
     assert built_at.year >= 2026
+
+
+def test_a_query_of_a_working_table_names_the_working_warehouse(days):
+    """`loyalty query` reads the published snapshot, which holds the marts alone: a
+    query of quarantine (which the build summary names) says where it is."""
+    build, _, _ = days
+    env = {**os.environ, "LOYALTY_DB_PATH": str(build / "warehouse.duckdb")}
+    asked = subprocess.run(
+        [LOYALTY, "query", "select count(*) from quarantine.quarantined_rows"],
+        env=env, cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert asked.returncode == 1 and "Traceback" not in asked.stderr
+    (line,) = asked.stderr.strip().splitlines()
+    assert "holds the marts alone" in line and "loyalty query --working" in line
+    working = subprocess.run(
+        [LOYALTY, "query", "--working", "select count(*) from quarantine.quarantined_rows"],
+        env=env, cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert working.returncode == 0, working.stderr
 
 
 def test_a_reader_holding_the_snapshot_sees_one_snapshot_through_a_build(days):

@@ -111,7 +111,8 @@ def test_a_second_build_at_once_names_the_running_one(published):
     try:
         lock = build / "warehouse.duckdb.lock"
         deadline = time.monotonic() + 60
-        while not (lock.exists() and lock.read_text().startswith("pid ")):
+        # the file outlives the build that wrote it: wait for this build's own pid
+        while not (lock.exists() and lock.read_text().startswith(f"pid {running.pid},")):
             assert time.monotonic() < deadline and running.poll() is None
             time.sleep(0.1)
         second = loyalty_build(build, day_n1)

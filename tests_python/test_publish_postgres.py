@@ -150,6 +150,8 @@ def test_the_reader_role_reads_the_marts_and_nothing_else(db, snapshots):
             "create table marts.mine (x int)",
             "create table public.mine (x int)",
             "create schema mine",
+            "create temp table mine as select 1 as x",
+            "create temporary table mine (x int)",
             "insert into marts.build_info (project_name) values ('x')",
             "update marts.dim_customers set status = 'x'",
             "delete from marts.fct_orders",

@@ -1,4 +1,4 @@
-"""The semantic layer (models/marts/semantic/): MetricFlow's configs validate against
+"""The semantic layer (models/semantic/): MetricFlow's configs validate against
 a built warehouse; `mf query` gives, month by month, the values of the marts; and
 every metric by month, quarter and year, with and without the acquisition channel,
 equals SQL written here over the marts' rows (docs/dashboard-and-metrics.md, "What
@@ -152,7 +152,9 @@ def by_hand(warehouse: Path, grain: str, segment: str) -> dict[tuple, dict]:
     """The metrics of every (period, segment) from BY_HAND; missing counts are 0, and
     a segment of None is every customer (or the anonymous answers, by channel)."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        missing = "'~'" if segment != "'all'" else segment
+        missing = "'anonymous'" if segment != "'all'" else segment
+        if segment != "'all'":
+            segment = f"coalesce({segment}, 'unknown')"
         cursor = con.execute(BY_HAND.format(grain=grain, segment=segment, missing=missing))
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -161,7 +163,7 @@ def by_hand(warehouse: Path, grain: str, segment: str) -> dict[tuple, dict]:
         n = {k: (float(v) if v is not None else 0.0) for k, v in r.items()
              if k not in ("period", "segment", "predicted_clv")}  # fmt: skip
         start, end = n["customers_start"], n["customers_end"]
-        segment = None if r["segment"] in ("~", "all") else r["segment"]
+        segment = None if r["segment"] == "all" else r["segment"]
         out[(r["period"], segment)] = {
             "revenue": n["revenue"],
             "orders": n["orders"],
@@ -173,9 +175,10 @@ def by_hand(warehouse: Path, grain: str, segment: str) -> dict[tuple, dict]:
             "churned_customers": n["churned_customers"],
             "customers_start": start,
             "customers_end": end,
-            "churn_rate": ratio(n["churned_customers"], start),
-            "retention_rate": ratio(start - n["churned_customers"], start),
-            "crr": ratio(end - n["new_customers"], start),
+            "churned_customers_from_start": n["churned_customers_from_start"],
+            "churn_rate": ratio(n["churned_customers_from_start"], start),
+            "retention_rate": ratio(start - n["churned_customers_from_start"], start),
+            "crr": ratio(end - n["new_customers_at_end"], start),
             "repeat_purchase_rate": ratio(n["repeat_purchasers_to_date"], n["purchasers_to_date"]),
             "nps": ratio(100.0 * (n["promoters"] - n["detractors"]), n["nps_responses"]),
             "csat": ratio(100.0 * n["csat_satisfied"], n["csat_responses"]),
@@ -192,8 +195,9 @@ def by_hand(warehouse: Path, grain: str, segment: str) -> dict[tuple, dict]:
 PERIOD_METRICS = [
     "revenue", "orders", "buyers", "aov", "purchase_frequency", "new_customers",
     "reactivated_customers", "churned_customers", "customers_start", "customers_end",
-    "churn_rate", "retention_rate", "crr", "repeat_purchase_rate", "nps", "csat", "ces",
-    "live_nps", "referral_rate", "historical_ltv_per_purchaser", "predicted_clv",
+    "churned_customers_from_start", "churn_rate", "retention_rate", "crr",
+    "repeat_purchase_rate", "nps", "csat", "ces", "live_nps", "referral_rate",
+    "historical_ltv_per_purchaser", "predicted_clv",
 ]  # fmt: skip
 
 
@@ -252,3 +256,31 @@ def test_flows_by_day_and_week_and_stocks_refused(warehouse, grain):
         done = mf(warehouse, "query", "--metrics", metric, "--group-by", f"metric_time__{grain}")
         assert done.returncode != 0, (metric, done.stdout)
         assert "does not match any of the available group-by-items" in done.stdout + done.stderr
+
+
+def test_period_rates_of_the_demo_stay_within_zero_and_one(warehouse):
+    """Over every month, quarter and year, by channel too, the churn and retention
+    rates are shares of the customers at the period's start: never below 0 or above 1
+    (they were 1.03 and -0.03 when a year's churns counted its new customers)."""
+    checked = 0
+    for grain in ("month", "quarter", "year"):
+        group_by = f"metric_time__{grain},customer__acquisition_channel"
+        for row in mf_query(warehouse, ["churn_rate", "retention_rate"], group_by):
+            for metric in ("churn_rate", "retention_rate"):
+                value = number(row[metric])
+                if value is not None:
+                    assert 0 <= value <= 1, (grain, row)
+                    checked += 1
+    assert checked > 200
+
+
+def test_a_missing_channel_and_anonymous_answers_are_named_segments(warehouse):
+    """By channel, no group is blank: anonymous answers are the segment 'anonymous'
+    (NPS only), customers without a channel 'unknown'."""
+    rows = mf_query(warehouse, ["nps", "nps_responses", "orders"],
+                    "metric_time__year,customer__acquisition_channel")  # fmt: skip
+    segments = {row["customer__acquisition_channel"] for row in rows}
+    assert "" not in segments and None not in segments
+    anonymous = [row for row in rows if row["customer__acquisition_channel"] == "anonymous"]
+    assert anonymous and all(number(row["nps_responses"]) > 0 for row in anonymous)
+    assert all(number(row["orders"]) in (0, None) for row in anonymous)

@@ -35,7 +35,7 @@ from loyalty_warehouse.bench import compare_marts
 pytestmark = pytest.mark.spark
 
 LOYALTY = str(Path(sys.executable).with_name("loyalty"))
-MARTS_AND_QUARANTINE_TABLES = 24
+MARTS_AND_QUARANTINE_TABLES = 23
 
 
 def _spark_missing() -> str | None:
@@ -85,13 +85,17 @@ def compiled(spark_dir: Path, kind: str, model: str) -> str:
 
 
 def assert_engines_equal(raw_dir: Path, spark_dir: Path, duck: Path, step: str,
-                         target: str = "spark", env: dict | None = None) -> list[str]:  # fmt: skip
-    """`loyalty compare-engines` finds every marts and quarantine table equal."""
+                         target: str = "spark", env: dict | None = None,
+                         schemas: tuple[str, ...] = (), tables: int = MARTS_AND_QUARANTINE_TABLES
+                         ) -> list[str]:  # fmt: skip
+    """`loyalty compare-engines` finds every marts and quarantine table (or every
+    table of the schemas) equal."""
+    chosen = [arg for schema in schemas for arg in ("--schema", schema)]
     compared = spark_build(raw_dir, spark_dir, "compare-engines", "--db", str(duck),
-                           "--target", target, env=env)  # fmt: skip
+                           "--target", target, *chosen, env=env)  # fmt: skip
     assert compared.returncode == 0, f"{step}\n{compared.stdout}{compared.stderr[-3000:]}"
     lines = compared.stdout.strip().splitlines()
-    assert len(lines) == MARTS_AND_QUARANTINE_TABLES, compared.stdout
+    assert len(lines) == tables, compared.stdout
     assert all(line.endswith(", equal") for line in lines), compared.stdout
     return lines
 
@@ -180,53 +184,28 @@ def test_metastore_tables_build_the_marts_of_the_same_files(tmp_path):
     assert duck.query("select count(*) from marts.fct_orders")[0][0] > 500, orders
 
 
-def test_values_as_written_and_a_50_mb_comment_as_on_duckdb(tmp_path):
+def test_values_as_written_and_a_50_mb_comment_staged_as_on_duckdb(tmp_path):
     """fixtures/written_values (time zones after a time, amounts to four decimals,
     dates long ago, a repeated extra column) with a 50 MB quoted comment: Spark
-    stages and quarantines every row as DuckDB does (test_written_values.py checks
-    DuckDB's against the values by hand)."""
+    stages and quarantines every row as DuckDB does, value for value (the staging
+    layer and what it needs; test_written_values.py checks DuckDB's against the
+    values by hand)."""
     from test_written_values import AS_OF, with_a_long_comment
 
     raw = with_a_long_comment(tmp_path / "raw")
     vars_ = AS_OF[:-1] + ", raw_csv_max_line_mb: 52}"
+    staging = ("--select", "+path:models/staging", "+path:models/quarantine", *MODELS_AND_SEEDS)
     spark_dir = tmp_path / "spark"
-    built = spark_build(raw, spark_dir, "build", "--target", "spark", *MODELS_AND_SEEDS,
-                        "--vars", vars_)  # fmt: skip
+    built = spark_build(raw, spark_dir, "build", "--target", "spark", *staging, "--vars", vars_)
     assert built.returncode == 0, f"{built.stdout[-6000:]}{built.stderr[-3000:]}"
-    duck = run_dbt(raw, tmp_path / "duckdb" / "warehouse.duckdb", *MODELS_AND_SEEDS, vars_=vars_)
+    duck = run_dbt(raw, tmp_path / "duckdb" / "warehouse.duckdb", *staging, vars_=vars_)
     assert duck.returncode == 0, duck.output[-3000:]
-    lines = assert_engines_equal(raw, spark_dir, duck.db_path, "written values")
+    staged = duck.query("select count(*) from information_schema.tables "
+                        "where table_schema = 'staging'")[0][0]  # fmt: skip
+    assert staged >= 4  # customers, orders, referral offers, survey responses and their bases
+    lines = assert_engines_equal(raw, spark_dir, duck.db_path, "written values",
+                                 schemas=("staging", "quarantine"), tables=staged + 1)  # fmt: skip
     (quarantined,) = [line for line in lines if line.startswith("quarantine.")]
     assert quarantined.startswith("quarantine.quarantined_rows: 13 rows")
-
-
-def test_a_daily_build_after_rows_vanished_or_changed_months_back_as_on_duckdb(tmp_path):
-    """Day N built in full on Spark, then the next export, which lost March 2024's
-    orders and answers, fixed a referral of May 2024 and has a first purchase after a
-    recommendation, built incrementally: every mart and quarantine table equals
-    DuckDB's full build of that export (insert_overwrite replaces the months the
-    markers bring in, as delete+insert does on DuckDB)."""
-    from test_incremental_lost_rows import (
-        fix_the_offer_and_buy_after_recommending,
-        lose_march,
-        two_days,
-    )  # fmt: skip
-
-    two_days(tmp_path, customers=300, seed=45)
-    lose_march(tmp_path / "day_n1")
-    fix_the_offer_and_buy_after_recommending(tmp_path / "day_n1")
-    spark_dir = tmp_path / "spark"
-    for day in ("day_n", "day_n1"):
-        built = spark_build(tmp_path / day, spark_dir, "build", "--target", "spark",
-                            *MODELS_AND_SEEDS)  # fmt: skip
-        assert built.returncode == 0, f"{day}\n{built.stdout[-6000:]}{built.stderr[-3000:]}"
-    assert "int_orders_sequenced: re-deriving from 2024-03-01" in built.stdout
-    assert "int_customer_months_accumulated: re-deriving from 2024-03-01" in built.stdout
-    assert "insert overwrite" in compiled(spark_dir, "run", "int_orders_sequenced").lower()
-    duck = run_dbt(tmp_path / "day_n1", tmp_path / "duckdb" / "warehouse.duckdb",
-                   *MODELS_AND_SEEDS)  # fmt: skip
-    assert duck.returncode == 0, duck.output[-3000:]
-    assert_engines_equal(tmp_path / "day_n1", spark_dir, duck.db_path, "vanished rows")
-    assert duck.query(
-        "select count(*) from marts.fct_orders where month_start_date = '2024-03-01'"
-    ) == [(0,)]
+    (answers,) = [line for line in lines if line.startswith("staging.stg_raw__survey_responses:")]
+    assert answers.endswith(", equal"), answers  # the 50 MB comment among them

@@ -4,14 +4,16 @@
 Connect server on 127.0.0.1 (free ports, a folder of the test's own); a dirty CSV
 export with every quarantine reason is built over Connect in full, with every data
 and unit test and the CLV models running in the executors (whose Python has the
-libraries but not the project: the build sends it as an artifact), then one day
-incrementally; after each, every `marts` and `quarantine` table equals a DuckDB build
-of the same raw data. `loyalty spark-cluster stop` ends every process it started,
-also when the test fails.
+libraries but not the project: the build sends it as an artifact), then the next
+day's export incrementally, an export that lost a month of rows and had a row fixed
+months back (test_incremental_lost_rows.py has the same on DuckDB); after each,
+every `marts` and `quarantine` table equals a DuckDB build of the same raw data.
+`loyalty spark-cluster stop` ends every process it started, also when the test fails.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -38,6 +40,43 @@ def _export_before(source: Path, day: str, out: Path) -> int:
         left_out += len(lines) - len(kept)
         (out / path.name).write_text(header + "".join(kept))
     return left_out
+
+
+def _csv_rows(path: Path) -> list[dict]:
+    with path.open(newline="") as file:
+        return [row for row in csv.DictReader(file) if None not in row]  # malformed left out
+
+
+def _append(path: Path, *lines: str) -> None:
+    text = path.read_text()
+    path.write_text(text + ("" if text.endswith("\n") else "\n") + "\n".join(lines) + "\n")
+
+
+def _next_export_gone_wrong_and_fixed(day_n: Path, day_n1: Path, end: str) -> None:
+    """Day N's export gets an offer shared before it was shown (quarantined); the next
+    export lost every order and answer of March 2024 (a re-export with a wrong
+    filter), has that offer fixed, and a customer who never bought shares an offer
+    and buys for the first time on the new day."""
+    dirty = {row["record_id"] for row in _csv_rows(day_n1 / "dirty_manifest.csv")}
+    customers = [r for r in _csv_rows(day_n1 / "customers.csv")
+                 if r["customer_id"] not in dirty and r["customer_id"][1:].isdigit()]  # fmt: skip
+    orders = _csv_rows(day_n1 / "orders.csv")
+    buyers = {r["customer_id"] for r in orders if r["status"] == "completed"}
+    buyer = min(r["customer_id"] for r in customers if r["customer_id"] in buyers)
+    bought = {r["customer_id"] for r in orders}
+    prospect = min(
+        r["customer_id"]
+        for r in customers
+        if r["customer_id"] not in bought and r["signed_up_at"] < "2025-06-01"
+    )
+    offer = f'"F-fixed-later","{buyer}","2024-05-10 10:00:00"'
+    _append(day_n / "referral_offers.csv", offer + ',"2024-05-09 10:00:00"')
+    for name in ("orders.csv", "survey_responses.csv"):
+        header, *lines = (day_n1 / name).read_text().splitlines(keepends=True)
+        (day_n1 / name).write_text(header + "".join(x for x in lines if ',"2024-03-' not in x))
+    _append(day_n1 / "referral_offers.csv", offer + ',"2024-05-11 10:00:00"',
+            f'"F-prospect","{prospect}","2025-10-01 10:00:00","2025-10-02 10:00:00"')  # fmt: skip
+    _append(day_n1 / "orders.csv", f'"O-first","{prospect}","{end} 12:00:00","completed","20.00",')
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +136,7 @@ def test_a_dirty_export_over_spark_connect_full_then_one_day_equals_duckdb(tmp_p
     end = json.loads((generated / "truth.json").read_text())["end_date"]
     day_n, day_n1 = tmp_path / "day_n", generated
     assert _export_before(generated, end, day_n) > 20  # orders, surveys, referrals of that day
+    _next_export_gone_wrong_and_fixed(day_n, day_n1, end)
     client = tmp_path / "client"
 
     # a plain dbt build has not registered the CLV functions: one line says what to run
@@ -124,6 +164,9 @@ def test_a_dirty_export_over_spark_connect_full_then_one_day_equals_duckdb(tmp_p
         assert f"{duck.query('select count(*) from marts.fct_orders')[0][0]:,} rows" in orders
         reasons = duck.query("select count(distinct reason) from quarantine.quarantined_rows")
         assert reasons[0][0] >= 10
-    # the second build was incremental: it overwrote the months of its window
+    # the second build was incremental: it overwrote the months its markers brought in
+    # (from the month whose rows vanished), as delete+insert does on DuckDB
+    assert "int_orders_sequenced: re-deriving from 2024-03-01" in built.stdout
+    assert "int_customer_months_accumulated: re-deriving from 2024-03-01" in built.stdout
     compiled = next((client / "dbt_target" / "run").rglob("int_customer_months_accumulated.sql"))
     assert "insert overwrite" in compiled.read_text().lower()

@@ -187,7 +187,7 @@ def test_generator_dirty_manifest_matches_quarantine(dbt_build, tmp_path, file_f
     }
     models = (ROOT / "models" / "marts").rglob("*.*")
     marts = {p.stem for p in models if p.suffix in (".sql", ".py")}
-    assert set(facts["marts"]) == marts - {"metricflow_time_spine"}
+    assert set(facts["marts"]) == marts
     assert (
         facts["marts"]["dim_customers"]
         == result.query("select count(*) from staging.stg_raw__customers")[0][0]

@@ -33,9 +33,27 @@ def query(
     with duckdb.connect(str(db), read_only=True) as con:
         try:
             con.sql(sql).show(max_rows=rows, max_width=200)
+        except duckdb.CatalogException as error:
+            typer.echo(_missing_table(error, db, working), err=True)
+            raise typer.Exit(1) from None
         except duckdb.Error as error:
             typer.echo(str(error).splitlines()[0], err=True)
             raise typer.Exit(1) from None
+
+
+def _missing_table(error: Exception, db: Path, working: bool) -> str:
+    """A table the query names is not in the file: the published snapshot holds the
+    marts alone, so a table of the working warehouse is named with --working."""
+    import re
+
+    first = str(error).splitlines()[0]
+    if working or not re.search(r"Table with name .* does not exist", first):
+        return first
+    return (
+        f"{first}: {db} is the published snapshot BI reads, which holds the marts alone; "
+        "staging, intermediate and quarantine are in the working warehouse: run "
+        '`loyalty query --working "..."`'
+    )
 
 
 @app.command()

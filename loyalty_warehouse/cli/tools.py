@@ -23,11 +23,15 @@ def compare_engines(
     project_dir: Path = typer.Option(
         Path("."), help="The dbt project whose profile has the target (a root project's)."
     ),
+    schemas: list[str] = typer.Option(
+        ["marts", "quarantine"], "--schema", help="A schema to compare (repeat for more)."
+    ),
 ) -> None:
     """Compare the Spark build with a DuckDB build of the same raw data.
 
-    Compare every table of `marts` and `quarantine` built on Spark with the DuckDB
-    warehouse built from the same raw data: tables, columns, counts and every value
+    Compare every table of `marts` and `quarantine` (or of each --schema) built on
+    Spark with the DuckDB warehouse built from the same raw data: tables, columns,
+    counts and every value
     (floating-point numbers within 1e-9 relative, 1e-6 in the CLV tables); a table of
     more than a million rows a month at a time, so that the driver holds one month.
     One line per table; exits 1 if any differs."""
@@ -37,7 +41,8 @@ def compare_engines(
     if not db.exists():
         console.print(f"[red]No warehouse at {db}: build it with dbt first.")
         raise typer.Exit(2)
-    results = compare(db, SparkTables(start(DbtArgs(target=target, project_dir=project_dir))))
+    spark = start(DbtArgs(target=target, project_dir=project_dir))
+    results = compare(db, SparkTables(spark, tuple(schemas)), tuple(schemas))
     typer.echo(report(results))
     different = [r for r in results if not r.equal]
     console.print(f"{len(results) - len(different)} tables equal, {len(different)} different")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from loyalty_warehouse.dashboard import pages
+from loyalty_warehouse.dashboard import views
 from loyalty_warehouse.dashboard.charts import Filters
 from loyalty_warehouse.dashboard.warehouse import WarehouseUnavailable, check, query
 
@@ -15,29 +15,46 @@ st.set_page_config(page_title="Loyalty warehouse", page_icon=":bar_chart:", layo
 
 
 def sidebar() -> Filters:
+    """The months and segments to show: chosen in the sidebar, or given in the page's
+    address (?from=2025-10&to=2025-12&channel=social&country=DE), which a link keeps."""
     months = query(
         "select month_start_date from marts.fct_retention_monthly order by 1"
     ).month_start_date.tolist()
     if not months:
         raise WarehouseUnavailable("The warehouse has no purchases yet: nothing to show.")
-    st.sidebar.header("Filters")
+    by_text = {f"{m:%Y-%m}": m for m in months}
+    asked = st.query_params
     default_start = months[max(0, len(months) - 24)]
+    first = by_text.get(asked.get("from", ""), default_start)
+    last = by_text.get(asked.get("to", ""), months[-1])
+    st.sidebar.header("Filters")
     first, last = st.sidebar.select_slider(
         "Months",
         options=months,
-        value=(default_start, months[-1]),
+        value=(min(first, last), max(first, last)),
         format_func=lambda m: f"{m:%b %Y}",
     )
-    segments = query("select distinct acquisition_channel, country_code from marts.dim_customers")
+    segments = query(
+        "select distinct coalesce(acquisition_channel, 'unknown') as acquisition_channel, "
+        "coalesce(country_code, 'unknown') as country_code from marts.dim_customers"
+    )
+    note = (
+        "Applies to every figure computed from the customers' own rows; a figure by "
+        "segment or as of the as-of date says under it what it shows."
+    )
+    channel_options = sorted(segments.acquisition_channel.dropna().unique())
+    country_options = sorted(segments.country_code.dropna().unique())
     channels = st.sidebar.multiselect(
         "Acquisition channel",
-        sorted(segments.acquisition_channel.dropna().unique()),
-        help="Customer-level charts only (CLV, RFM); monthly marts cover every customer.",
+        channel_options,
+        default=[c for c in asked.get_all("channel") if c in channel_options],
+        help=note,
     )
     countries = st.sidebar.multiselect(
         "Country",
-        sorted(segments.country_code.dropna().unique()),
-        help="Customer-level charts only (CLV, RFM); monthly marts cover every customer.",
+        country_options,
+        default=[c for c in asked.get_all("country") if c in country_options],
+        help=note,
     )
     return Filters(first, last, channels, countries)
 
@@ -62,11 +79,11 @@ def main() -> None:
 
     st.navigation(
         [
-            page(pages.overview, "Overview", "overview", ":material/dashboard:"),
-            page(pages.retention, "Retention", "retention", ":material/group:"),
-            page(pages.value, "Value", "value", ":material/payments:"),
-            page(pages.voice, "Voice of the customer", "voice", ":material/forum:"),
-            page(pages.loyalty, "Loyalty", "loyalty", ":material/favorite:"),
+            page(views.overview, "Overview", "overview", ":material/dashboard:"),
+            page(views.retention, "Retention", "retention", ":material/group:"),
+            page(views.value, "Value", "value", ":material/payments:"),
+            page(views.voice, "Voice of the customer", "voice", ":material/forum:"),
+            page(views.loyalty, "Loyalty", "loyalty", ":material/favorite:"),
         ]
     ).run()
 

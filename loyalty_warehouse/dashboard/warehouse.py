@@ -48,6 +48,13 @@ def query(sql: str, params: list | None = None, path: Path | None = None) -> pd.
         ) from error
 
 
+def build_facts(path: Path | None = None) -> dict:
+    """What the snapshot is as of, and the currency its money is in (marts.build_info)."""
+    row = query("select as_of_date, reporting_currency from marts.build_info", path=path)
+    return {"as_of_date": pd.Timestamp(row.as_of_date[0]).date(),
+            "currency": row.reporting_currency[0]}  # fmt: skip
+
+
 def check(path: Path | None = None) -> None:
     """Raise WarehouseUnavailable unless the marts exist and hold customers."""
     customers = query("select count(*) as n from marts.dim_customers", path=path)["n"][0]

@@ -6,7 +6,7 @@
             "Invalid vars: a schema the project builds in must be a plain identifier "
             ~ "(letters, digits and underscores, not starting with a digit), got '"
             ~ custom_schema_name | trim ~ "' (vars loyalty_staging_schema, "
-            ~ "loyalty_intermediate_schema, loyalty_marts_schema, loyalty_quarantine_schema)"
+            ~ "loyalty_intermediate_schema, loyalty_marts_schema, loyalty_quarantine_schema, loyalty_semantic_schema)"
         ) }}
     {%- else -%}
         {{ custom_schema_name | trim }}

@@ -65,6 +65,12 @@
             ~ "below churn_after_days (" ~ churn ~ "), got '" ~ at_risk ~ "'") -%}
     {%- endif -%}
 
+    {%- set currency = var('reporting_currency') -%}
+    {%- if currency is not string or not modules.re.match('^[A-Z]{3}$', currency) -%}
+        {%- do errors.append("reporting_currency must be an ISO 4217 code of three capital "
+            ~ "letters (USD, EUR, JPY), got '" ~ currency ~ "'") -%}
+    {%- endif -%}
+
     {%- do errors.extend(identifier_var_errors()) -%}
 
     {%- if errors -%}
@@ -77,7 +83,7 @@
 {% macro identifier_var_errors() -%}
     {%- set errors = [] -%}
     {%- set names = {} -%}
-    {%- for layer in ['raw_views', 'staging', 'intermediate', 'marts', 'quarantine'] -%}
+    {%- for layer in ['raw_views', 'staging', 'intermediate', 'marts', 'quarantine', 'semantic'] -%}
         {%- do names.update({'loyalty_' ~ layer ~ '_schema': var('loyalty_' ~ layer ~ '_schema', none)}) -%}
     {%- endfor -%}
     {%- for name in ['loyalty_raw_database', 'loyalty_raw_schema'] -%}

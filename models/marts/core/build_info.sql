@@ -11,4 +11,5 @@ select
     '{{ project_name }}' as project_name,
     '{{ dbt_version }}' as dbt_version,
     '{{ target.type }}' as engine,
-    cast({{ var('publish_max_raw_drop_share') }} as double) as publish_max_raw_drop_share
+    cast({{ var('publish_max_raw_drop_share') }} as double) as publish_max_raw_drop_share,
+    '{{ var('reporting_currency') }}' as reporting_currency

@@ -9,7 +9,9 @@ equals a full one. Raw tables in the metastore, typed as a loader leaves them an
 built by a root project with this one as a package, give the marts of the same rows
 as files. Both build every model and seed; the data and unit tests run on Spark in
 the cluster's test of a dirty export over Spark Connect (test_spark_cluster.py),
-which takes the time a second in-process build would take.
+which takes the time a second in-process build would take. Values written in odd
+ways (fixtures/written_values) are staged and quarantined as on DuckDB: the staging
+layer alone, compared table by table.
 
 Run by `make test-spark` (Java 17+, requirements-spark.lock); `make test` runs it
 when Java is present. Under CI=true a missing Spark or Java fails, never skips.

@@ -63,6 +63,17 @@ class Filters:
                 params.extend(values)
         return " and ".join(conditions), params
 
+    def chosen_in(self, segment_type: str) -> list[str]:
+        """The sidebar's values of a segment type (none for one it does not filter)."""
+        chosen = {column: getattr(self, name) for name, column in SEGMENT_COLUMNS.items()}
+        return chosen.get(segment_type) or []
+
+    def keep_chosen(self, frame: pd.DataFrame, segment_type: str) -> pd.DataFrame:
+        """The rows of a by-segment mart (its segment_value) among the sidebar's choices
+        when the segment type is one the sidebar filters; every row otherwise."""
+        values = self.chosen_in(segment_type)
+        return frame[frame.segment_value.isin(values)] if values else frame
+
     def range_text(self) -> str:
         if self.first_month == self.last_month:
             return f"{self.first_month:%B %Y}"

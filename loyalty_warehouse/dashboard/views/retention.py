@@ -9,7 +9,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from loyalty_warehouse.dashboard.charts import (
-    SEGMENT_COLUMNS,
     SEGMENT_LABELS,
     Filters,
     band,
@@ -118,9 +117,7 @@ def survival(filters: Filters) -> None:
         """,
         [choice],
     )
-    chosen = {column: getattr(filters, name) for name, column in SEGMENT_COLUMNS.items()}
-    if chosen.get(choice):
-        curves = curves[curves.segment_value.isin(chosen[choice])]
+    curves = filters.keep_chosen(curves, choice)
     figure = go.Figure()
     for i, (segment, curve) in enumerate(curves.groupby("segment_value")):
         color = px.colors.qualitative.Plotly[i % 10]
@@ -152,7 +149,7 @@ def survival(filters: Filters) -> None:
         yaxis_tickformat=".0%",
     )
     show(figure, "retention_survival")
-    followed = "the chosen segments' curves" if chosen.get(choice) else "every segment"
+    followed = "the chosen segments' curves" if filters.chosen_in(choice) else "every segment"
     scope(
         f"Every purchaser from the first purchase to the as-of date "
         f"({build_facts()['as_of_date']}), {followed}: the curves are by segment, so the "

@@ -8,7 +8,6 @@ import plotly.express as px
 import streamlit as st
 
 from loyalty_warehouse.dashboard.charts import (
-    SEGMENT_COLUMNS,
     SEGMENT_LABELS,
     Filters,
     grid,
@@ -101,9 +100,7 @@ def ltv_by_segment(filters: Filters, currency: str) -> None:
         "from marts.fct_ltv_by_segment where segment_type = ? order by 1",
         [choice],
     )
-    chosen = {column: getattr(filters, name) for name, column in SEGMENT_COLUMNS.items()}
-    if chosen.get(choice):
-        ltv = ltv[ltv.segment_value.isin(chosen[choice])]
+    ltv = filters.keep_chosen(ltv, choice)
     measures(
         "bar", ltv, "segment_value",
         {"formula_ltv": "Formula LTV", "historical_ltv_per_purchaser": "Historical LTV"},

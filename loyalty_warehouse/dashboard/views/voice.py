@@ -12,7 +12,6 @@ import streamlit as st
 
 from loyalty_warehouse.dashboard.charts import (
     MONTHS,
-    SEGMENT_COLUMNS,
     SEGMENT_LABELS,
     Filters,
     band,
@@ -108,9 +107,7 @@ def segments(filters: Filters) -> None:
         "where segment_type = ? order by 1",
         [choice],
     )
-    chosen = {column: getattr(filters, name) for name, column in SEGMENT_COLUMNS.items()}
-    if chosen.get(choice):
-        frame = frame[frame.segment_value.isin(chosen[choice])]
+    frame = filters.keep_chosen(frame, choice)
     figure = px.bar(
         frame,
         x="segment_value",

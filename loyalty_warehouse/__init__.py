@@ -1,8 +1,11 @@
 """loyalty-warehouse: the Python around the dbt project.
 
-`loyalty_warehouse.generate` writes the demo raw data; `loyalty_warehouse.contract`
-describes the raw-data contract that staging enforces; `loyalty_warehouse.cli` is the
-`loyalty` command.
+At the top: `contract` (the raw-data contract, as data), `paths` (where the warehouse
+files are), `validate` (the Great Expectations checks), `dbt_plugin` (the dbt-duckdb
+plugin). The folders: `cli` (the `loyalty` command), `generate` (the demo data), `clv`
+(the CLV statistics), `publish` (the snapshot BI reads, PostgreSQL), `spark` (Spark
+builds), `compare` (builds against builds), `dashboard` (Streamlit), `bench` (the
+benchmark). docs/development.md draws the layout.
 """
 
 __version__ = "0.1.0"

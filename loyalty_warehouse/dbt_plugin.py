@@ -18,7 +18,7 @@ import pandas  # noqa: F401
 import pyarrow.dataset  # noqa: F401
 from dbt.adapters.duckdb.plugins import BasePlugin
 
-import loyalty_warehouse.clv_tables  # noqa: F401
+import loyalty_warehouse.clv.tables  # noqa: F401
 
 
 class Plugin(BasePlugin):

@@ -115,8 +115,8 @@ def dbt_build(tmp_path):
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> str:
     """A PostgreSQL server's admin URL: LOYALTY_TEST_POSTGRES (started by `.ci/run`),
-    else one of our own (tests_python/pg_server.py), stopped after the module."""
-    import pg_server
+    else one of our own (loyalty_warehouse/publish/pg_server.py), stopped after the module."""
+    from loyalty_warehouse.publish import pg_server
 
     if os.environ.get("LOYALTY_TEST_POSTGRES"):
         yield os.environ["LOYALTY_TEST_POSTGRES"]
@@ -138,7 +138,7 @@ def db(server) -> tuple[str, str]:
     """(admin URL, reader role) of a new database of the server, dropped afterwards."""
     import uuid
 
-    from pg_server import connect, url_of
+    from loyalty_warehouse.publish.pg_server import connect, url_of
 
     name = f"loyalty_test_{uuid.uuid4().hex[:8]}"
     admin = connect(server)

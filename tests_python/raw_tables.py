@@ -74,7 +74,7 @@ def write_raw_tables(generated: Path, db_path: Path, files: Path, parquet: Path 
 def load_into_spark(parquet: Path, schema: str) -> list[str]:
     """Each parquet file of the folder as a managed table of the schema, in the
     metastore of the project's `spark` target (LOYALTY_SPARK_DIR)."""
-    from loyalty_warehouse.spark_session import start
+    from loyalty_warehouse.spark.session import start
 
     spark = start("spark")
     spark.sql(f"create database if not exists {schema}")

@@ -40,7 +40,7 @@ def test_sampled_peak_memory_counts_the_grandchildren(tmp_path):
 def test_two_builds_compare_on_every_row_column_and_type_but_when_they_ran(tmp_path):
     import duckdb
 
-    from loyalty_warehouse.bench.compare import compare_tables
+    from loyalty_warehouse.compare import compare_tables
 
     def build(path, amount, built_at, kind="decimal(18, 2)", extra=""):
         with duckdb.connect(str(path)) as con:

@@ -10,7 +10,8 @@ import pytest
 from scipy import optimize, special
 
 from conftest import FIXTURES
-from loyalty_warehouse import clv, clv_objectives, clv_predictions
+from loyalty_warehouse import clv
+from loyalty_warehouse.clv import objectives, predictions
 from loyalty_warehouse.generate import BG_NBD_TRUTH, GAMMA_GAMMA_TRUTH, simulate_bg_nbd
 
 
@@ -47,7 +48,7 @@ def test_conditional_expectation_of_the_papers_example_customer(cdnow):
     # FHL05a, section 4: a customer with x = 2, t_x = 30.43, T = 38.86 is expected to
     # make 1.226 transactions in the next 39 weeks.
     params = clv.BgNbdParams(r=0.243, alpha=4.414, a=0.793, b=2.426)
-    value = clv_predictions.conditional_expected_transactions(params, 39, 2, 30.43, 38.86)
+    value = predictions.conditional_expected_transactions(params, 39, 2, 30.43, 38.86)
     assert float(value) == pytest.approx(1.226, abs=0.0005)
 
 
@@ -95,7 +96,7 @@ def test_fit_recovers_the_generators_parameters_within_sampling_error():
     T = rng.uniform(4, 156, n)  # weeks since the first purchase, as in the demo
     _, _, (owner, frac, counts) = _simulate(rng, truth, n, T)
     x, t_x, _ = _summaries(owner, frac, counts, T, T)
-    (ux, ut, uT), w = clv_objectives.compress(x, t_x, T)
+    (ux, ut, uT), w = objectives.compress(x, t_x, T)
     fit = clv.fit_bg_nbd(ux, ut, uT, w)
     assert fit.converged, fit.message
     se = clv.standard_errors(fit, x=ux, t_x=ut, T=uT, weights=w)
@@ -112,7 +113,7 @@ def test_conditional_expectation_matches_monte_carlo():
     horizon = np.full(n, calibration + future_t)
     _, _, (owner, frac, counts) = _simulate(rng, params, n, horizon)
     x, t_x, future = _summaries(owner, frac, counts, horizon, np.full(n, calibration))
-    predicted = clv_predictions.conditional_expected_transactions(
+    predicted = predictions.conditional_expected_transactions(
         clv.BgNbdParams(**params), future_t, x, t_x, np.full(n, calibration)
     )
     for lo, hi in [(0, 0), (1, 1), (2, 3), (4, 8), (9, 10**6)]:
@@ -121,7 +122,7 @@ def test_conditional_expectation_matches_monte_carlo():
         assert predicted[group].mean() == pytest.approx(future[group].mean(), abs=4 * se), (lo, hi)
     # and P(alive) agrees with who is still buying: among x >= 1 customers, those
     # with a low P(alive) buy less in the future
-    alive = clv_predictions.p_alive(clv.BgNbdParams(**params), x, t_x, np.full(n, calibration))
+    alive = predictions.p_alive(clv.BgNbdParams(**params), x, t_x, np.full(n, calibration))
     repeat = x >= 1
     low, high = repeat & (alive < 0.3), repeat & (alive > 0.9)
     assert future[low].mean() < 0.3 * future[high].mean()
@@ -132,7 +133,7 @@ def test_unconditional_expectation_matches_monte_carlo():
     params = {"r": 0.6, "alpha": 4.0, "a": 0.8, "b": 3.0}
     n = 300_000
     _, _, (_, _, counts) = _simulate(rng, params, n, np.full(n, 30.0))
-    expected = clv_predictions.expected_transactions(clv.BgNbdParams(**params), 30.0)
+    expected = predictions.expected_transactions(clv.BgNbdParams(**params), 30.0)
     se = counts.std() / math.sqrt(n)
     assert expected == pytest.approx(counts.mean(), abs=4 * se)
 
@@ -145,7 +146,7 @@ def test_fit_on_distinct_triples_equals_fit_on_customers():
     _, _, (owner, frac, counts) = _simulate(rng, truth, n, T)
     x, t_x, _ = _summaries(owner, frac, counts, T, T)
     t_x = np.round(t_x)
-    (ux, ut, uT), w = clv_objectives.compress(x, t_x, T)
+    (ux, ut, uT), w = objectives.compress(x, t_x, T)
     assert ux.size < n / 2
     individual = clv.fit_bg_nbd(x, t_x, T)
     weighted = clv.fit_bg_nbd(ux, ut, uT, w)
@@ -178,7 +179,7 @@ def test_gamma_gamma_recovers_simulated_spend():
     for name, value in fit.params.as_dict().items():
         assert abs(value - truth[name]) < 4 * se[name], (name, value, se[name])
     # conditional spend: between the population mean and the customer's own mean
-    spend = clv_predictions.conditional_expected_spend(
+    spend = predictions.conditional_expected_spend(
         fit.params, np.array([1.0, 50.0]), np.array([200.0, 200.0])
     )
     population = fit.params.p * fit.params.gamma / (fit.params.q - 1)
@@ -191,7 +192,7 @@ def test_the_fitted_parameters_do_not_depend_on_the_order_of_the_customers(cdnow
     same parameters to the last digit (the CDNOW summary, shuffled three times)."""
     import pyarrow as pa
 
-    from loyalty_warehouse.clv_tables import model_params
+    from loyalty_warehouse.clv.tables import model_params
 
     n = cdnow["x"].size
     summary = pa.table({
@@ -211,13 +212,13 @@ def test_discounted_clv_by_hand():
     # each month's expected transactions are divided by (1 + d)^m.
     params = clv.BgNbdParams(r=0.243, alpha=4.414, a=0.793, b=2.426)
     x, t_x, T = np.array([2.0]), np.array([30.43]), np.array([38.86])
-    value, expected = clv_predictions.discounted_clv(params, [20.0], x, t_x, T, 365, 7, 0.0, 0.5)
-    year = clv_predictions.conditional_expected_transactions(params, 365 / 7, x, t_x, T)
+    value, expected = predictions.discounted_clv(params, [20.0], x, t_x, T, 365, 7, 0.0, 0.5)
+    year = predictions.conditional_expected_transactions(params, 365 / 7, x, t_x, T)
     assert expected == pytest.approx(year)
     assert value == pytest.approx(year * 20.0 * 0.5)
-    discounted, _ = clv_predictions.discounted_clv(params, [20.0], x, t_x, T, 365, 7, 0.10, 0.5)
+    discounted, _ = predictions.discounted_clv(params, [20.0], x, t_x, T, 365, 7, 0.10, 0.5)
     monthly = [
-        clv_predictions.conditional_expected_transactions(
+        predictions.conditional_expected_transactions(
             params, min(m * 365.25 / 12, 365) / 7, x, t_x, T
         )[0]
         for m in range(13)
@@ -254,7 +255,7 @@ def test_gamma_gamma_fit_stops_at_the_optimum(sample):
     # success)
     start = np.log([1.0, 2.0, m_x.mean()])
     simplex = optimize.minimize(
-        lambda p: clv_objectives.gamma_gamma_objective(p, x, m_x, np.ones_like(x))[0] / x.size,
+        lambda p: objectives.gamma_gamma_objective(p, x, m_x, np.ones_like(x))[0] / x.size,
         start, method="Nelder-Mead",
         options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20_000, "maxfev": 20_000},
     )  # fmt: skip
@@ -285,10 +286,10 @@ def test_predictions_on_distinct_x_and_T_equal_the_formula_row_by_row():
             out.append((a + b + xi - 1) / (a - 1) * bracket / (1 + odds))
         return np.array(out)
 
-    assert clv_predictions.conditional_expected_transactions(
-        params, 39.0, x, t_x, T
-    ) == pytest.approx(by_hand(39.0), rel=1e-12)
+    assert predictions.conditional_expected_transactions(params, 39.0, x, t_x, T) == pytest.approx(
+        by_hand(39.0), rel=1e-12
+    )
     spend = rng.uniform(10, 50, n)
-    value, expected = clv_predictions.discounted_clv(params, spend, x, t_x, T, 365, 7, 0.0, 0.5)
+    value, expected = predictions.discounted_clv(params, spend, x, t_x, T, 365, 7, 0.0, 0.5)
     assert expected == pytest.approx(by_hand(365 / 7), rel=1e-12)
     assert value == pytest.approx(by_hand(365 / 7) * spend * 0.5, rel=1e-12)

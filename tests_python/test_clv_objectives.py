@@ -1,5 +1,5 @@
-"""The fast objectives the CLV fits minimise (loyalty_warehouse/clv_objectives.py):
-their gradients, and their equality with the per-customer likelihoods of clv.py."""
+"""The fast objectives the CLV fits minimise (loyalty_warehouse/clv/objectives.py):
+their gradients, and their equality with the per-customer likelihoods of clv/models.py."""
 
 from __future__ import annotations
 
@@ -7,23 +7,24 @@ import numpy as np
 import pytest
 from scipy import optimize
 
-from loyalty_warehouse import clv, clv_objectives
+from loyalty_warehouse import clv
+from loyalty_warehouse.clv import objectives
 
 
 def test_analytic_gradients_match_finite_differences(cdnow):
     args = (cdnow["x"], cdnow["t_x"], cdnow["T"], np.ones_like(cdnow["x"]))
     point = np.log([0.3, 4.0, 0.9, 2.0])
-    _, grad = clv_objectives.bg_nbd_objective(point, *args)
+    _, grad = objectives.bg_nbd_objective(point, *args)
     numeric = optimize.approx_fprime(
-        point, lambda p: clv_objectives.bg_nbd_objective(p, *args)[0], 1e-6
+        point, lambda p: objectives.bg_nbd_objective(p, *args)[0], 1e-6
     )
     assert grad == pytest.approx(numeric, rel=1e-4)
     repeat = cdnow["x"] > 0
     gg_args = (cdnow["x"][repeat], cdnow["zbar"][repeat], np.ones(int(repeat.sum())))
     point = np.log([5.0, 3.0, 12.0])
-    _, grad = clv_objectives.gamma_gamma_objective(point, *gg_args)
+    _, grad = objectives.gamma_gamma_objective(point, *gg_args)
     numeric = optimize.approx_fprime(
-        point, lambda p: clv_objectives.gamma_gamma_objective(p, *gg_args)[0], 1e-6
+        point, lambda p: objectives.gamma_gamma_objective(p, *gg_args)[0], 1e-6
     )
     assert grad == pytest.approx(numeric, rel=1e-4)
 
@@ -42,16 +43,16 @@ def test_reduced_likelihoods_equal_the_per_customer_formulas(cdnow, params):
     # written out customer by customer, also on weighted distinct rows
     x, t_x, T = cdnow["x"], cdnow["t_x"], cdnow["T"]
     by_customer = clv.bg_nbd_log_likelihood(clv.BgNbdParams(*params), x, t_x, T).sum()
-    value, _ = clv_objectives.bg_nbd_objective(np.log(params), x, t_x, T, np.ones_like(x))
+    value, _ = objectives.bg_nbd_objective(np.log(params), x, t_x, T, np.ones_like(x))
     assert -value == pytest.approx(by_customer, rel=1e-12)
-    (ux, ut, uT), w = clv_objectives.compress(x, t_x, T)
-    value, _ = clv_objectives.bg_nbd_objective(np.log(params), ux, ut, uT, w)
+    (ux, ut, uT), w = objectives.compress(x, t_x, T)
+    value, _ = objectives.bg_nbd_objective(np.log(params), ux, ut, uT, w)
     assert -value == pytest.approx(by_customer, rel=1e-12)
 
     repeat = x > 0
     gg = clv.GammaGammaParams(*params[1:])
     by_customer = clv.gamma_gamma_log_likelihood(gg, x[repeat], cdnow["zbar"][repeat]).sum()
-    value, _ = clv_objectives.gamma_gamma_objective(
+    value, _ = objectives.gamma_gamma_objective(
         np.log(params[1:]), x[repeat], cdnow["zbar"][repeat], np.ones(int(repeat.sum()))
     )
     assert -value == pytest.approx(by_customer, rel=1e-12)
@@ -60,7 +61,7 @@ def test_reduced_likelihoods_equal_the_per_customer_formulas(cdnow, params):
 def test_compress_finds_the_distinct_rows_their_counts_and_each_rows_place():
     rng = np.random.default_rng(5)
     columns = [rng.integers(0, 4, 2_000) / 7, rng.integers(0, 3, 2_000), rng.integers(0, 5, 2_000)]
-    (a, b, c), counts, inverse = clv_objectives.compress(*columns, return_inverse=True)
+    (a, b, c), counts, inverse = objectives.compress(*columns, return_inverse=True)
     rows, expected = np.unique(np.column_stack(columns), axis=0, return_counts=True)
     found = np.column_stack([a, b, c])
     order = np.lexsort(found.T[::-1])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from loyalty_warehouse import engines
+from loyalty_warehouse.compare import engines
 
 
 def _warehouse(path, predicted_clv, aov):

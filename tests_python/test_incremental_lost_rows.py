@@ -16,9 +16,9 @@ import duckdb
 import pytest
 
 from conftest import MODELS_AND_SEEDS, run_dbt
-from loyalty_warehouse import daily
 from loyalty_warehouse import generate as g
-from loyalty_warehouse.bench import compare_marts
+from loyalty_warehouse.compare import compare_marts
+from loyalty_warehouse.generate import daily
 
 pytestmark = pytest.mark.dbt
 

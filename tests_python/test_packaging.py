@@ -1,7 +1,8 @@
 """The package as a user installs it without `-e`: a wheel built from this checkout,
 installed into a fresh virtual environment (the dependencies come from the project's
 own, on the path after the wheel's files), runs the CLI and imports every subpackage
-from the installed files, not from the checkout."""
+from the installed files, not from the checkout. And the package as a Spark Connect
+session ships it to the executors: a zip from which every subpackage imports."""
 
 from __future__ import annotations
 
@@ -84,7 +85,7 @@ def test_the_wheel_imports_every_subpackage_from_its_own_files(installed, tmp_pa
     files = json.loads(imported.stdout)
     outside = {n: f for n, f in files.items() if not f.startswith(str(installed))}
     assert outside == {}  # every subpackage from the wheel, none from the checkout
-    lock = next(Path(files["loyalty_warehouse.bench"]).parent.glob("*.lock"), None)
+    lock = next(Path(files["loyalty_warehouse.bench.peers"]).parent.glob("*.lock"), None)
     assert lock is not None  # the package data read at run time
 
 
@@ -99,3 +100,28 @@ def test_the_installed_cli_runs_and_generates(installed, tmp_path):
     assert generated.returncode == 0, generated.stdout[-2000:] + generated.stderr[-3000:]
     customers = (out / "customers.parquet").exists() or (out / "customers.csv").exists()
     assert customers, sorted(p.name for p in out.iterdir())
+
+
+def test_the_spark_archive_imports_every_subpackage_from_the_zip_alone(tmp_path):
+    """spark.session.project_archive: the zip a Spark Connect session sends to the
+    executors, which have the libraries but not the project (docs/spark.md)."""
+    from loyalty_warehouse.spark.session import project_archive
+
+    archive = project_archive(tmp_path)
+    # the modules the executors import (the CLV table functions), and every subpackage
+    names = [*_subpackages(), "loyalty_warehouse.clv.tables", "loyalty_warehouse.spark.functions"]
+    script = (
+        "import importlib, json, sys\n"
+        # no editable install's finder (it would find a checkout): the zip alone
+        "sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in f.__module__]\n"
+        f"sys.path.insert(0, {str(archive)!r})\n"
+        f"names = {names!r}\n"
+        "print(json.dumps({n: importlib.import_module(n).__file__ for n in names}))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    imported = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              cwd=tmp_path, env=env, check=False)  # fmt: skip
+    assert imported.returncode == 0, imported.stderr[-3000:]
+    files = json.loads(imported.stdout)
+    outside = {n: f for n, f in files.items() if not f.startswith(str(archive) + os.sep)}
+    assert outside == {}

@@ -1,4 +1,4 @@
-"""Write, audit, publish (loyalty_warehouse/publish.py): `loyalty build` replaces the
+"""Write, audit, publish (loyalty_warehouse/publish/): `loyalty build` replaces the
 published snapshot only after a build and validation that passed, with one rename.
 
 A reader that holds the snapshot open through a whole build neither blocks it nor
@@ -22,9 +22,9 @@ import duckdb
 import pytest
 
 from conftest import ROOT
-from loyalty_warehouse import daily
 from loyalty_warehouse import generate as g
-from loyalty_warehouse.bench import compare_marts
+from loyalty_warehouse.compare import compare_marts
+from loyalty_warehouse.generate import daily
 from loyalty_warehouse.publish import project_commit
 
 pytestmark = pytest.mark.dbt

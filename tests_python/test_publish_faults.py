@@ -21,12 +21,12 @@ import duckdb
 import pytest
 
 from conftest import ROOT
-from loyalty_warehouse import daily
 from loyalty_warehouse import generate as g
 from loyalty_warehouse.cli.build import _why
+from loyalty_warehouse.generate import daily
 from loyalty_warehouse.publish import publish_duckdb
-from loyalty_warehouse.publish_postgres import LOADING, publish_postgres
-from pg_server import connect, rows, url_of
+from loyalty_warehouse.publish.pg_server import connect, rows, url_of
+from loyalty_warehouse.publish.postgres import LOADING, publish_postgres
 from test_publish import LOYALTY, build_info, loyalty_build
 
 pytestmark = pytest.mark.dbt

@@ -1,6 +1,6 @@
-"""The published marts in PostgreSQL (loyalty_warehouse/publish_postgres.py), against
+"""The published marts in PostgreSQL (loyalty_warehouse/publish/postgres.py), against
 a real server: Debian's PostgreSQL, started by `.ci/run` (LOYALTY_TEST_POSTGRES) or by
-these tests (tests_python/pg_server.py), on 127.0.0.1, each test module in a database
+these tests (loyalty_warehouse/publish/pg_server.py), on 127.0.0.1, each test module in a database
 of its own (the fixtures `server` and `db` of conftest.py).
 
 The published tables equal the DuckDB snapshot's marts, with their types, primary
@@ -27,8 +27,8 @@ import pytest
 from conftest import ROOT, run_dbt
 from loyalty_warehouse import generate as g
 from loyalty_warehouse.publish import publish_duckdb
-from loyalty_warehouse.publish_postgres import LOADING, publish_postgres
-from pg_server import connect, rows, url_of
+from loyalty_warehouse.publish.pg_server import connect, rows, url_of
+from loyalty_warehouse.publish.postgres import LOADING, publish_postgres
 
 pytestmark = pytest.mark.dbt
 

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import ROOT, run_dbt
 from loyalty_warehouse import generate as g
-from loyalty_warehouse.bench import compare_marts
+from loyalty_warehouse.compare import compare_marts
 from loyalty_warehouse.validate import validate
 
 pytestmark = pytest.mark.dbt

@@ -32,7 +32,7 @@ import yaml
 import raw_tables
 from conftest import DBT, FIXTURES, MODELS_AND_SEEDS, ROOT, own_project, run_dbt
 from loyalty_warehouse import generate as g
-from loyalty_warehouse.bench import compare_marts
+from loyalty_warehouse.compare import compare_marts
 
 pytestmark = pytest.mark.spark
 

@@ -24,7 +24,7 @@ from test_spark import LOYALTY, assert_engines_equal, spark_available, spark_bui
 
 from conftest import DBT, MODELS_AND_SEEDS, ROOT, run_dbt
 from loyalty_warehouse import generate as g
-from pg_server import free_port
+from loyalty_warehouse.publish.pg_server import free_port
 
 pytestmark = pytest.mark.spark
 

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT
 from loyalty_warehouse import generate as g
-from loyalty_warehouse import summary
+from loyalty_warehouse.cli import summary
 from loyalty_warehouse.contract import RAW_TABLES
 
 pytestmark = pytest.mark.dbt

@@ -32,7 +32,7 @@ from conftest import (
     run_dbt,
 )
 from loyalty_warehouse import generate as g
-from loyalty_warehouse.bench import compare_marts
+from loyalty_warehouse.compare import compare_marts
 
 pytestmark = pytest.mark.dbt
 
@@ -207,7 +207,7 @@ def test_loyalty_build_reads_the_profile_dbt_reads(tmp_path, monkeypatch):
     """`loyalty build` starts a Spark session for a root project's Spark target too:
     it finds the profile as dbt does (--profile, the project's `profile:`,
     --profiles-dir, DBT_PROFILES_DIR)."""
-    from loyalty_warehouse.spark_session import DbtArgs, is_session_target, profile_output
+    from loyalty_warehouse.spark.session import DbtArgs, is_session_target, profile_output
 
     project = own_project(tmp_path / "acme", spark_output="lake")
     monkeypatch.setenv("DBT_PROFILES_DIR", str(ROOT))

@@ -9,12 +9,12 @@ import shutil
 from dataclasses import asdict
 from pathlib import Path
 
-from loyalty_warehouse import daily
 from loyalty_warehouse.bench import clv_peers, publish, tables
-from loyalty_warehouse.bench.compare import compare_marts
 from loyalty_warehouse.bench.measure import Step, build_results, machine, not_passed, slowest
 from loyalty_warehouse.bench.variants import THIS_CHECKOUT, Variant
 from loyalty_warehouse.bench.workspace import DBT_BUILD, Workspace
+from loyalty_warehouse.compare import compare_marts
+from loyalty_warehouse.generate import daily
 
 # Above this many customers a size runs one export order and no comparison build (the
 # comparison is a third full build, and the smaller sizes already show equality), no

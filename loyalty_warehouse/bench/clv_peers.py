@@ -2,7 +2,9 @@
 customers, and the BG/NBD fits alone side by side. Each peer lives in a venv of its
 own under target/, never in the project's: lifetimes 0.11.3 (2020) needs numpy < 2
 and an older pandas and scipy; pymc-marketing (its successor, MAP fits) brings PyMC,
-PyTensor and ArviZ, pinned in bench/pymc-marketing.lock."""
+PyTensor and ArviZ, pinned in bench/peers/pymc-marketing.lock. The scripts each peer runs
+live in bench/peers/ and import nothing of the project (fit_timing.py's `ours` excepted,
+which runs in the project's environment)."""
 
 from __future__ import annotations
 
@@ -17,10 +19,9 @@ from loyalty_warehouse.paths import project_var
 
 LIFETIMES_PINS = ["lifetimes==0.11.3", "numpy==1.26.4", "pandas==2.1.4", "scipy==1.11.4"]
 CLV_MODELS = ("clv_model_params", "clv_customer_predictions", "clv_holdout_validation")
-HERE = Path(__file__).parent
-
-
-PYMC_LOCK = HERE / "pymc-marketing.lock"
+# run by path, in the peers' venvs
+PEERS = Path(__file__).with_name("peers")
+PYMC_LOCK = PEERS / "pymc-marketing.lock"
 
 
 def peer_python(name: str, pip_args: list[str]) -> Path:
@@ -73,7 +74,7 @@ def bench(space: Workspace, repeat: int, steps: dict[str, Step], progress,
                 "order by customer_id").write_csv(str(summary))  # fmt: skip
     horizon, rate = project_var("clv_horizon_days"), project_var("clv_annual_discount_rate")
     python = str(lifetimes_python())
-    reference = _last_json([python, str(HERE / "lifetimes_reference.py"), str(summary),
+    reference = _last_json([python, str(PEERS / "lifetimes_reference.py"), str(summary),
                             str(repeat), str(horizon), str(rate)])  # fmt: skip
     # the same fit on both sides: our parameters beside lifetimes' (its Gamma-Gamma
     # scale is called v where the papers and we say gamma)
@@ -87,12 +88,12 @@ def bench(space: Workspace, repeat: int, steps: dict[str, Step], progress,
     steps["lifetimes_clv"] = Step("lifetimes, the CLV models' work", reference.pop("seconds"))
     if pymc:
         progress("pymc-marketing (MAP fits) doing the CLV models' work on the same customers")
-        found = _last_json([str(pymc_python()), str(HERE / "pymc_reference.py"), str(summary),
+        found = _last_json([str(pymc_python()), str(PEERS / "pymc_reference.py"), str(summary),
                             str(repeat), str(horizon), str(rate)])  # fmt: skip
         steps["pymc_clv"] = Step("pymc-marketing (MAP), the CLV models' work",
                                  found.pop("seconds"))  # fmt: skip
         reference["pymc_marketing"] = found
-    fits = [str(HERE / "fit_timing.py"), str(summary), str(repeat)]
+    fits = [str(PEERS / "fit_timing.py"), str(summary), str(repeat)]
     steps["lifetimes"] = Step("lifetimes BetaGeoFitter.fit",
                               _last_json([python, fits[0], "lifetimes", *fits[1:]]))  # fmt: skip
     steps["bg_nbd_fit"] = Step("our BG/NBD fit alone (clv.fit_bg_nbd)",

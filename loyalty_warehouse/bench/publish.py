@@ -3,27 +3,22 @@ snapshot, then PostgreSQL when a server is at hand."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 
-from loyalty_warehouse.bench.measure import ROOT, Step
+from loyalty_warehouse.bench.measure import Step
 from loyalty_warehouse.bench.workspace import Workspace
 
 
 def postgres_server(space: Workspace, throwaway: bool = True):
     """(URL, stop) of the PostgreSQL server to publish into: LOYALTY_BENCH_POSTGRES,
-    else, when ``throwaway``, a throwaway one (tests_python/pg_server.py) when Debian's
+    else, when ``throwaway``, a throwaway one (publish/pg_server.py) when Debian's
     server is installed, else (None, None)."""
     if os.environ.get("LOYALTY_BENCH_POSTGRES"):
         return os.environ["LOYALTY_BENCH_POSTGRES"], lambda: None
     if not throwaway:
         return None, None
-    path = ROOT / "tests_python" / "pg_server.py"
-    if not path.exists():
-        return None, None
-    spec = importlib.util.spec_from_file_location("pg_server", path)
-    pg_server = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(pg_server)
+    from loyalty_warehouse.publish import pg_server
+
     if pg_server.binaries() is None:
         return None, None
     folder = space.folder / "postgres"
@@ -44,7 +39,7 @@ def bench(space: Workspace, repeat: int, steps: dict[str, Step], progress,
     url, stop = postgres_server(space, throwaway_postgres)
     if url is None:
         return
-    from loyalty_warehouse.publish_postgres import publish_postgres
+    from loyalty_warehouse.publish.postgres import publish_postgres
 
     step = steps["publish_postgres"] = Step("publish: PostgreSQL (load, keys, swap)")
     try:

@@ -62,7 +62,7 @@ def _run_sampled(cmd: list[str], env: dict, log: Path, others: dict[str, int]
 
 def run_spark(customers: int, workdir: Path, progress=print, one_day: bool = True,
               engines=ENGINES) -> dict:  # fmt: skip
-    from loyalty_warehouse.spark_cluster import Cluster
+    from loyalty_warehouse.spark.cluster import Cluster
 
     space = Workspace(workdir)
     spark_dir, cluster_dir = workdir / "spark", workdir / "spark-cluster"

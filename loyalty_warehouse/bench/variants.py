@@ -26,8 +26,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from loyalty_warehouse.bench.compare import compare_marts
 from loyalty_warehouse.bench.measure import ROOT
+from loyalty_warehouse.compare import compare_marts
 
 BIN = Path(sys.executable).parent
 
@@ -57,12 +57,13 @@ class Variant:
         # the answer goes through a file: DuckDB draws its progress bar on stdout
         with tempfile.TemporaryDirectory() as folder:
             answer = Path(folder) / "marts.json"
-            code = ("import json, sys; from loyalty_warehouse.bench.compare import compare_marts; "
+            code = ("import json, sys; from loyalty_warehouse.compare import compare_marts; "
                     "found = compare_marts(*sys.argv[1:3]); "
                     "open(sys.argv[3], 'w').write(json.dumps(found))")  # fmt: skip
             asks = [str(self.bin / "python"), "-c", code, str(first), str(second), str(answer)]
+            # this checkout's comparison, whatever the variant's own package holds
             done = subprocess.run(asks, capture_output=True, text=True,
-                                  env=os.environ | self.env())  # fmt: skip
+                                  env=os.environ | {"PYTHONPATH": str(ROOT)})  # fmt: skip
             if done.returncode:
                 raise RuntimeError(f"comparing marts with {self.label}: "
                                    f"{done.stderr.strip()[-800:]}")  # fmt: skip
@@ -114,7 +115,7 @@ def duckdb_variant(version: str) -> Variant:
 @contextmanager
 def commit_variant(commit: str, folder: Path) -> Iterator[Variant]:
     """Another commit of the project, checked out under folder while the bench runs."""
-    from loyalty_warehouse.bench.commits import git
+    from loyalty_warehouse.compare.commits import git
 
     sha = git("rev-parse", "--verify", f"{commit}^{{commit}}")
     tree = folder / f"tree_{sha[:10]}"

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from loyalty_warehouse import daily
 from loyalty_warehouse.bench.measure import ROOT, Step, run_measured
+from loyalty_warehouse.generate import daily
 
 BIN = Path(sys.executable).parent
 DBT_BUILD = [str(BIN / "dbt"), "build", "--project-dir", str(ROOT)]

@@ -1,5 +1,6 @@
 """The `loyalty` command: the Python tools around the dbt project, one module per
-group of commands (data.py, build.py, read.py, tools.py)."""
+group of commands (data.py, build.py, read.py, tools.py, spark.py), and summary.py, the
+lines that end a build."""
 
 from __future__ import annotations
 

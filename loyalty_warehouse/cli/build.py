@@ -8,7 +8,9 @@ from pathlib import Path
 import typer
 
 from loyalty_warehouse import paths
+from loyalty_warehouse import publish as publishing
 from loyalty_warehouse.cli import app, console
+from loyalty_warehouse.cli.summary import text as summary_text
 
 
 def _lock_holder(db: Path) -> str | None:
@@ -36,7 +38,7 @@ def _spark_session_target(args: list[str]) -> bool:
     import jinja2
     import yaml
 
-    from loyalty_warehouse import spark_session
+    from loyalty_warehouse.spark import session as spark_session
 
     try:
         _, output = spark_session.profile_output(spark_session.DbtArgs.parse(args))
@@ -76,13 +78,11 @@ def build(
     import subprocess
     import sys
 
-    from loyalty_warehouse import publish as publishing
-
     os.environ.setdefault("LOYALTY_PROJECT_COMMIT", publishing.project_commit(Path.cwd()))
     if _spark_session_target(ctx.args):
         from dbt.cli.main import dbtRunner
 
-        from loyalty_warehouse.spark_session import DbtArgs, start
+        from loyalty_warehouse.spark.session import DbtArgs, start
 
         start(DbtArgs.parse(ctx.args))
         result = dbtRunner().invoke(["build", *ctx.args])
@@ -122,9 +122,7 @@ def build(
                 validate(db=db, docs=docs, quarantine_error_share=None)
             except typer.Exit as error:
                 failed = error
-        from loyalty_warehouse.summary import text
-
-        typer.echo(text(db))
+        typer.echo(summary_text(db))
         if failed:
             _left_unpublished(published, "validation failed")
             raise failed
@@ -192,9 +190,7 @@ def _why(error: BaseException) -> str:
 
 
 def _left_unpublished(published: Path, why: str) -> None:
-    from loyalty_warehouse.publish import snapshot
-
-    held = snapshot(published)
+    held = publishing.snapshot(published)
     if held:
         typer.echo(f"Not published ({why}): BI still reads {held.line()}.", err=True)
     else:
@@ -202,7 +198,7 @@ def _left_unpublished(published: Path, why: str) -> None:
 
 
 def _publish_postgres(snapshot_path: Path, url: str) -> None:
-    from loyalty_warehouse.publish_postgres import PublishError, publish_postgres
+    from loyalty_warehouse.publish.postgres import PublishError, publish_postgres
 
     try:
         done = publish_postgres(snapshot_path, url)
@@ -230,8 +226,6 @@ def publish_command(
     with --postgres, load that snapshot into a new PostgreSQL schema and swap it with
     the old one in one transaction. Publish only a warehouse whose build passed:
     `loyalty build` does so by itself."""
-    from loyalty_warehouse import publish as publishing
-
     db = paths.warehouse_path()
     published = paths.published_path(db)
     if postgres_only:

@@ -17,7 +17,7 @@ def spark_cluster(
     under LOYALTY_SPARK_DIR (default target/spark-cluster; LOYALTY_SPARK_WORKER_MEMORY
     and LOYALTY_SPARK_DRIVER_MEMORY, 4g each). Build on it with `loyalty build
     --target spark_connect`; `status` exits 3 when a process is not running."""
-    from loyalty_warehouse.spark_cluster import Cluster
+    from loyalty_warehouse.spark.cluster import Cluster
 
     cluster = Cluster.from_env()
     if action == "start":

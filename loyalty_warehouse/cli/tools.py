@@ -35,8 +35,8 @@ def compare_engines(
     (floating-point numbers within 1e-9 relative, 1e-6 in the CLV tables); a table of
     more than a million rows a month at a time, so that the driver holds one month.
     One line per table; exits 1 if any differs."""
-    from loyalty_warehouse.engines import SparkTables, compare, report
-    from loyalty_warehouse.spark_session import DbtArgs, start
+    from loyalty_warehouse.compare.engines import SparkTables, compare, report
+    from loyalty_warehouse.spark.session import DbtArgs, start
 
     if not db.exists():
         console.print(f"[red]No warehouse at {db}: build it with dbt first.")
@@ -67,7 +67,7 @@ def compare_commits(
     every table of `marts` and `quarantine`: columns, types and every row (the
     columns that say when a build ran left out). One line per table, naming both
     commits; exits 1 if any differs."""
-    from loyalty_warehouse.bench.commits import compare_commits as run
+    from loyalty_warehouse.compare.commits import compare_commits as run
 
     if engine not in ("duckdb", "spark"):
         console.print(f"[red]--engine must be duckdb or spark, not {engine!r}")
@@ -95,7 +95,7 @@ def clv_fit(
     import duckdb
     from rich.table import Table
 
-    from loyalty_warehouse.clv_tables import PARAMS_INPUT_COLUMNS, model_params
+    from loyalty_warehouse.clv.tables import PARAMS_INPUT_COLUMNS, model_params
 
     # the columns clv_model_params reads, as Arrow, as the dbt model gets them
     with duckdb.connect(str(db), read_only=True) as con:

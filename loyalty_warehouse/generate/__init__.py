@@ -32,7 +32,9 @@ The modules, in the order the data is made: ``parameters`` (every number of the
 shop), ``purchases`` (sign-ups, BG/NBD, Gamma-Gamma, orders), ``surveys``,
 ``referrals``, ``block`` (one block of customers from its own random stream),
 ``tables`` (the raw tables' rows and ids), ``dirty`` (one small function per
-quarantine reason), ``files`` (the two passes that write the files), ``truth``.
+quarantine reason), ``files`` (the two passes that write the files), ``truth``;
+then ``daily``, which splits an export into two consecutive days' exports (for the
+daily-build tests and the bench).
 """
 
 from __future__ import annotations

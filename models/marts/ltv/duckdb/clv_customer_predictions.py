@@ -1,6 +1,6 @@
 """Per-customer BTYD predictions: P(alive), expected transactions, spend and CLV."""
 
-from loyalty_warehouse.clv_tables import customer_predictions
+from loyalty_warehouse.clv.tables import customer_predictions
 
 
 def model(dbt, session):

@@ -1,6 +1,6 @@
 """Predicted vs actual repeat transactions in the holdout, per calibration frequency."""
 
-from loyalty_warehouse.clv_tables import HOLDOUT_INPUT_COLUMNS, holdout_validation
+from loyalty_warehouse.clv.tables import HOLDOUT_INPUT_COLUMNS, holdout_validation
 
 
 def model(dbt, session):

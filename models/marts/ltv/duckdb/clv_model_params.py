@@ -1,6 +1,6 @@
 """Fitted BG/NBD and Gamma-Gamma parameters (one row per model and parameter)."""
 
-from loyalty_warehouse.clv_tables import PARAMS_INPUT_COLUMNS, model_params
+from loyalty_warehouse.clv.tables import PARAMS_INPUT_COLUMNS, model_params
 
 
 def model(dbt, session):

@@ -1,6 +1,6 @@
 {#- Spark: the predictions, from the Python table function that calls
-    loyalty_warehouse.clv_tables.customer_predictions (see
-    loyalty_warehouse.spark_functions). The parameters travel as JSON text. -#}
+    loyalty_warehouse.clv.tables.customer_predictions (see
+    loyalty_warehouse.spark.functions). The parameters travel as JSON text. -#}
 
 with params as (
     select

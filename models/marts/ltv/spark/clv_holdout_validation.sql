@@ -1,6 +1,6 @@
 {#- Spark: holdout validation, from the Python table function that calls
-    loyalty_warehouse.clv_tables.holdout_validation (see
-    loyalty_warehouse.spark_functions). -#}
+    loyalty_warehouse.clv.tables.holdout_validation (see
+    loyalty_warehouse.spark.functions). -#}
 
 select * from {{ clv_function('loyalty_clv_holdout_validation') }}(
     table(

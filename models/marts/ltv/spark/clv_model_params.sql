@@ -1,5 +1,5 @@
 {#- Spark: the fitted parameters, from the Python table function that calls
-    loyalty_warehouse.clv_tables.model_params (see loyalty_warehouse.spark_functions;
+    loyalty_warehouse.clv.tables.model_params (see loyalty_warehouse.spark.functions;
     the DuckDB build runs the same function in a Python model). Spark calls a table
     function on no rows at all when its input is empty, so the input carries one
     padding row more, which the function drops: with no customers it still returns

@@ -12,7 +12,7 @@ The executors run the Python of `executor-python/` in that folder: a virtual
 environment that sees this environment's libraries (numpy, scipy, pyarrow, pandas,
 pyspark) but not the project, as on a real cluster where the libraries are installed
 and the project is not. The CLV code reaches the executors as a Spark Connect artifact
-(loyalty_warehouse.spark_session).
+(loyalty_warehouse.spark.session).
 """
 
 from __future__ import annotations

@@ -1,13 +1,15 @@
-"""A throwaway PostgreSQL server on 127.0.0.1 for the publish tests, from Debian's
-postgresql package (`apt-get install postgresql`): a new data folder, trust
+"""A throwaway PostgreSQL server on 127.0.0.1 for the publish tests and the bench, from
+Debian's postgresql package (`apt-get install postgresql`): a new data folder, trust
 authentication on the loopback address only, stopped by its postmaster's pid.
 
-    python3 tests_python/pg_server.py start FOLDER [PORT]   # prints the server's URL
-    python3 tests_python/pg_server.py stop FOLDER
+    python3 loyalty_warehouse/publish/pg_server.py start FOLDER [PORT]   # prints its URL
+    python3 loyalty_warehouse/publish/pg_server.py stop FOLDER
 
-`.ci/run` starts one for `make test` and stops it on exit; the tests start their own
-when LOYALTY_TEST_POSTGRES does not name one. Standard library only: `.ci/run` calls
-it before the virtual environment exists.
+`.ci/run` starts one for `make test` and stops it on exit; the tests (and `loyalty
+bench`) start their own when LOYALTY_TEST_POSTGRES (LOYALTY_BENCH_POSTGRES) does not
+name one. Standard library only, and run by its path: `.ci/run` calls it with the
+system's python3 before the virtual environment exists (`connect` imports the
+ADBC driver when a test calls it).
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """The likelihoods as the fits evaluate them: reduced data, scratch buffers, gradients.
 
-`clv.py` states each likelihood the readable way, customer by customer, as the papers
+`models.py` states each likelihood the readable way, customer by customer, as the papers
 write it (`bg_nbd_log_likelihood`, `gamma_gamma_log_likelihood`); the fits minimise
 the objectives here instead, which give the same sums many times faster at a million
 customers: the terms in x alone and in T alone are added up once per distinct value,
 only what needs a row is computed per row, into work arrays allocated once per fit.
 
-Two tests in tests_python/test_clv.py keep the two equal:
+Two tests in tests_python/test_clv_objectives.py keep the two equal:
 `test_reduced_likelihoods_equal_the_per_customer_formulas` (each objective's value
 is the sum of the readable per-customer log-likelihoods, to 1e-12, customer by
 customer and on weighted distinct rows) and

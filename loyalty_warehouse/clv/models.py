@@ -17,9 +17,9 @@ this project); m_x is the mean value of the x repeat transactions.
 Everything is vectorised. Fits run on distinct (x, t_x, T) rows with counts as
 weights, so a million customers collapse to a few hundred thousand rows at most.
 This module is the readable reference: the likelihoods customer by customer, the
-fits and their standard errors; `clv_predictions.py` predicts from the fitted
+fits and their standard errors; `predictions.py` predicts from the fitted
 parameters. The fits minimise the fast objectives of
-`clv_objectives.py`, which a test keeps equal to the likelihoods here.
+`objectives.py`, which a test keeps equal to the likelihoods here.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special
 
-from loyalty_warehouse.clv_objectives import (
+from loyalty_warehouse.clv.objectives import (
     BgNbdData,
     GammaGammaData,
     as_arrays,

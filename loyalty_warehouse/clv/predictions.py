@@ -2,7 +2,7 @@
 transactions, expected spend and discounted CLV, customer by customer.
 
 The references ([FHL05a], [FHL05b], [FH13]) and the conventions (x, t_x, T, m_x) are
-those of `clv.py`, which fits the parameters these functions take.
+those of `models.py`, which fits the parameters these functions take.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from loyalty_warehouse.clv import BgNbdParams, GammaGammaParams
-from loyalty_warehouse.clv_objectives import as_arrays, compress
+from loyalty_warehouse.clv.models import BgNbdParams, GammaGammaParams
+from loyalty_warehouse.clv.objectives import as_arrays, compress
 
 # ------------------------------------------------------------------------ BG/NBD
 

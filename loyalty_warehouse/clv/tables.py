@@ -1,10 +1,11 @@
 """The CLV marts as Arrow tables: what the dbt Python models read and return.
 
-The dbt models (models/marts/ltv/clv_*.py) read `int_clv_customer_summary` as an Arrow
-table, call one function here and return its table; the statistics live in
-`loyalty_warehouse.clv`. Arrow, not pandas: at a million customers, turning the
-summary into a pandas frame (a Python string per customer id) and back cost more than
-the predictions themselves.
+The dbt models (models/marts/ltv/duckdb/clv_*.py) read `int_clv_customer_summary` as an
+Arrow table, call one function here and return its table (on Spark, the table functions
+of loyalty_warehouse.spark.functions call the same ones); the statistics live beside
+this module (models.py, objectives.py, predictions.py). Arrow, not pandas: at a million
+customers, turning the summary into a pandas frame (a Python string per customer id)
+and back cost more than the predictions themselves.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from loyalty_warehouse import clv, clv_objectives, clv_predictions
+from loyalty_warehouse.clv import models, objectives, predictions
 
 # Explicit schemas: DuckDB would guess the types of an empty frame's columns.
 PARAMS_SCHEMA = pa.schema([
@@ -74,19 +75,19 @@ def model_params(summary: pa.Table) -> pa.Table:
     # the optimiser sums the customers' terms in the order it is given them: in the
     # order of their values, the fit is the same whatever order the engine scanned
     # the rows in (DuckDB's threads, Spark's partitions, a table or a file)
-    (x3, t_x3, T3), w = clv_objectives.compress(x, t_x, T)
+    (x3, t_x3, T3), w = objectives.compress(x, t_x, T)
     x3, t_x3, T3, w = _in_value_order(x3, t_x3, T3, w)
-    bg = clv.fit_bg_nbd(x3, t_x3, T3, w)
-    bg_se = clv.standard_errors(bg, x=x3, t_x=t_x3, T=T3, weights=w) if bg.converged else {}
+    bg = models.fit_bg_nbd(x3, t_x3, T3, w)
+    bg_se = models.standard_errors(bg, x=x3, t_x=t_x3, T=T3, weights=w) if bg.converged else {}
 
     repeat = (x > 0) & (m_x > 0)  # NaN spend compares false
     # no compression: spend is continuous, few buyers share (x, m_x)
     gx, gm = _in_value_order(x[repeat], m_x[repeat])
-    gg = clv.fit_gamma_gamma(gx, gm)
+    gg = models.fit_gamma_gamma(gx, gm)
     if gg.converged and gg.params.q <= 1:
-        gg = clv.FitResult(gg.params, gg.log_likelihood, gg.n_customers, False,
+        gg = models.FitResult(gg.params, gg.log_likelihood, gg.n_customers, False,
                            "q <= 1: expected spend is infinite")  # fmt: skip
-    gg_se = clv.standard_errors(gg, x=gx, m_x=gm) if gg.converged else {}
+    gg_se = models.standard_errors(gg, x=gx, m_x=gm) if gg.converged else {}
 
     rows = []
     for name, fit, se, names in (
@@ -115,7 +116,7 @@ def _params(params: pa.Table, model: str):
     if not rows or not all(row["converged"] for row in rows):
         return None
     values = {row["parameter"]: row["value"] for row in rows}
-    return clv.BgNbdParams(**values) if model == "bg_nbd" else clv.GammaGammaParams(**values)
+    return models.BgNbdParams(**values) if model == "bg_nbd" else models.GammaGammaParams(**values)
 
 
 def customer_predictions(
@@ -136,21 +137,20 @@ def customer_predictions(
     if n and bg is not None:
         unit = float(_first(summary, "time_unit_days"))
         x, t_x, T, m_x = (_numbers(summary, c) for c in ("x", "t_x", "T", "m_x"))
-        alive = clv_predictions.p_alive(bg, x, t_x, T)
+        alive = predictions.p_alive(bg, x, t_x, T)
         holdout_t = _numbers(summary, "holdout_days") / unit
         # E[Y(t) | x, t_x, T] = P(alive) E[Y(t) | x, T, alive], [FHL05a] eq. (10)
-        holdout = clv_predictions.expected_transactions_if_alive(bg, holdout_t, x, T) * alive
+        holdout = predictions.expected_transactions_if_alive(bg, holdout_t, x, T) * alive
         if gg is not None:
-            spend = clv_predictions.conditional_expected_spend(gg, x, np.nan_to_num(m_x, nan=0.0))
+            spend = predictions.conditional_expected_spend(gg, x, np.nan_to_num(m_x, nan=0.0))
             # the discounted sum also gives the expected transactions over the horizon
-            value, expected = clv_predictions.discounted_clv(
+            value, expected = predictions.discounted_clv(
                 bg, spend, x, t_x, T, horizon_days, unit,
                 annual_discount_rate, float(_first(summary, "margin_rate")), alive,
             )  # fmt: skip
         else:
             expected = (
-                clv_predictions.expected_transactions_if_alive(bg, horizon_days / unit, x, T)
-                * alive
+                predictions.expected_transactions_if_alive(bg, horizon_days / unit, x, T) * alive
             )
     computed = {
         "p_alive": alive,

@@ -6,7 +6,7 @@ The other commit is checked out in a git worktree of its own and built with its 
 models and its own Python package (first on PYTHONPATH); the export is generated
 once, by this checkout. On Spark each build runs in a Spark folder of its own
 (LOYALTY_SPARK_DIR) and its tables are copied into a DuckDB file, so that both
-engines are compared the same way (compare.compare_tables).
+engines are compared the same way (marts.compare_tables).
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loyalty_warehouse.bench.compare import compare_tables
-from loyalty_warehouse.bench.measure import ROOT
+from loyalty_warehouse.compare.marts import compare_tables
+from loyalty_warehouse.paths import PROJECT
+
+ROOT = PROJECT.parent  # this checkout
 
 BIN = Path(sys.executable).parent
 MODELS_AND_SEEDS = ["--resource-type", "model", "--resource-type", "seed"]
@@ -112,8 +114,9 @@ def _build(name: str, project: Path, engine: str, raw: Path, folder: Path, log: 
     env["LOYALTY_SPARK_DIR"] = str(folder / f"{name}_spark")
     _run([str(BIN / "loyalty"), "build", "--target", "spark", *MODELS_AND_SEEDS],
          project, env, log)  # fmt: skip
-    copy = Path(__file__).with_name("spark_copy.py")
-    _run([sys.executable, str(copy), str(db)], ROOT, {**env, "PYTHONPATH": ""}, log)
+    # copied by this checkout's package, whichever tree was built
+    copy = [sys.executable, "-m", "loyalty_warehouse.compare.spark_copy", str(db)]
+    _run(copy, ROOT, {**env, "PYTHONPATH": str(ROOT)}, log)
     return db
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from loyalty_warehouse.engines import BUILD_TIME_COLUMNS, SCHEMAS
+from loyalty_warehouse.compare.engines import BUILD_TIME_COLUMNS, SCHEMAS
 
 
 def compare_tables(first: Path, second: Path, schemas=SCHEMAS) -> dict[str, tuple[int, int, str]]:

@@ -1,4 +1,4 @@
-"""The CLV models on Spark: Python table functions over `loyalty_warehouse.clv_tables`.
+"""The CLV models on Spark: Python table functions over `loyalty_warehouse.clv.tables`.
 
 dbt-spark runs Python models only on Databricks, so on Spark the three CLV marts are
 SQL models (models/marts/ltv/spark/) that call these functions, registered in the
@@ -56,7 +56,7 @@ def register(spark) -> None:
     """Register the three CLV table functions in a Spark session."""
     from pyspark.sql.functions import arrow_udtf
 
-    from loyalty_warehouse import clv_tables as t
+    from loyalty_warehouse.clv import tables as t
 
     @arrow_udtf(returnType=_ddl(t.PARAMS_SCHEMA))
     class ModelParams(_WholeTable):

@@ -4,7 +4,7 @@ dbt-spark (method: session) builds its SparkSession from the profile's
 `server_side_parameters` on its first query, and reuses any session that already
 exists. `loyalty build --target spark` starts that session first, with the same
 parameters read from the same profile, registers the CLV table functions in it
-(loyalty_warehouse.spark_functions) and then runs dbt in this process, where dbt-spark
+(loyalty_warehouse.spark.functions) and then runs dbt in this process, where dbt-spark
 finds the session ready.
 
 The profile is found as dbt finds it, so a root project that installs this one as a
@@ -111,10 +111,11 @@ def is_remote(parameters: dict[str, str]) -> bool:
 
 
 def project_archive(folder: Path) -> Path:
-    """The loyalty_warehouse package as a zip of its Python files, for the executors."""
+    """The loyalty_warehouse package as a zip of its Python files, every subpackage
+    included, for the executors (tests_python/test_packaging.py imports each from it)."""
     import zipfile
 
-    package = Path(__file__).parent
+    package = Path(__file__).resolve().parents[1]
     archive = folder / "loyalty_warehouse.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
         for path in sorted(package.rglob("*.py")):
@@ -146,7 +147,7 @@ def start(args: DbtArgs | str = "spark"):
     warnings.filterwarnings("ignore", message=".*does not yet fully support pandas.*")
     from pyspark.sql import SparkSession
 
-    from loyalty_warehouse import spark_functions
+    from loyalty_warehouse.spark import functions
 
     builder = SparkSession.builder
     if remote:
@@ -169,5 +170,5 @@ def start(args: DbtArgs | str = "spark"):
         # dbt-spark asks for the session on every connection: keep Spark's notes on
         # reusing it (and its other INFO/WARN lines) out of dbt's output
         spark.sparkContext.setLogLevel("ERROR")
-    spark_functions.register(spark)
+    functions.register(spark)
     return spark

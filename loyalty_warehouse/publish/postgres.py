@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from loyalty_warehouse.publish import SCHEMA, comments, marts_tables, primary_keys
+from loyalty_warehouse.publish.marts import SCHEMA, comments, marts_tables, primary_keys
 
 LOADING = f"{SCHEMA}__loading"
 RETIRED = f"{SCHEMA}__retired"

@@ -19,10 +19,10 @@ def main(which: str, summary: str, repeat: int) -> list[float]:
         def fit():
             BetaGeoFitter().fit(d["x"], d["t_x"], d["T"])
     else:
-        from loyalty_warehouse import clv, clv_objectives
+        from loyalty_warehouse import clv
 
         def fit():
-            (x, t_x, T), weights = clv_objectives.compress(d["x"], d["t_x"], d["T"])
+            (x, t_x, T), weights = clv.compress(d["x"], d["t_x"], d["T"])
             clv.fit_bg_nbd(x, t_x, T, weights)
 
     times = []

@@ -72,13 +72,19 @@ def model_params(summary: pa.Table) -> pa.Table:
     unit = _first(summary, "time_unit_days")
     x, t_x, T, m_x = (_numbers(summary, c) for c in ("x", "t_x", "T", "m_x"))
 
-    # the optimiser sums the customers' terms in the order it is given them: in the
-    # order of their values, the fit is the same whatever order the engine scanned
-    # the rows in (DuckDB's threads, Spark's partitions, a table or a file)
-    (x3, t_x3, T3), w = objectives.compress(x, t_x, T)
-    x3, t_x3, T3, w = _in_value_order(x3, t_x3, T3, w)
-    bg = models.fit_bg_nbd(x3, t_x3, T3, w)
-    bg_se = models.standard_errors(bg, x=x3, t_x=t_x3, T=T3, weights=w) if bg.converged else {}
+    # BG/NBD is fitted on the distinct (x, t_x, T) rows, each weighted by the number of
+    # customers who share it. The optimiser sums the rows' terms in the order it is
+    # given them: in the order of their values, the fit is the same whatever order the
+    # engine scanned the customers in (DuckDB's threads, Spark's partitions, a file)
+    (distinct_x, distinct_t_x, distinct_T), customers_per_row = objectives.compress(x, t_x, T)
+    distinct_x, distinct_t_x, distinct_T, customers_per_row = _in_value_order(
+        distinct_x, distinct_t_x, distinct_T, customers_per_row
+    )
+    distinct = {"x": distinct_x, "t_x": distinct_t_x, "T": distinct_T}
+    bg = models.fit_bg_nbd(**distinct, weights=customers_per_row)
+    bg_se = (
+        models.standard_errors(bg, **distinct, weights=customers_per_row) if bg.converged else {}
+    )
 
     repeat = (x > 0) & (m_x > 0)  # NaN spend compares false
     # no compression: spend is continuous, few buyers share (x, m_x)

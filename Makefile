@@ -81,8 +81,8 @@ test-dbt: install
 lint: install
 	mkdir -p target
 	LOYALTY_DB_PATH=target/lint.duckdb $(BIN)/sqlfluff lint models macros tests analyses
-	$(BIN)/ruff check loyalty_warehouse tests_python
-	$(BIN)/ruff format --check loyalty_warehouse tests_python
+	$(BIN)/ruff check loyalty_warehouse tests_python scripts
+	$(BIN)/ruff format --check loyalty_warehouse tests_python scripts
 
 ## bench: BENCHMARKS.md's table: generation, full and one-day builds, memory, CLV vs lifetimes
 ## and pymc-marketing, per size; BENCH_AGAINST=<commit> and BENCH_DUCKDB=<releases> build

@@ -7,9 +7,11 @@ The orders are a bench export's `orders.parquet` ten times over, ids suffixed (t
 generator distributes them); the profile's memory limit (10 GB), no insertion order,
 a spill folder, both cores. Each query writes its table, as the model does; its
 wall time and the peak resident memory of its process are printed, with a checksum
-of the numbers that both must give. BENCHMARKS.md, "Design decisions", quotes it:
+of the numbers that both must give. BENCHMARKS.md, "Design decisions", quotes it (a
+one-off experiment, kept to rerun that decision on another machine or release, outside
+the package: it needs the bench's 1M export and other DuckDB releases' venvs):
 
-    .venv/bin/python -m loyalty_warehouse.bench.numbering_at_scale \\
+    .venv/bin/python scripts/numbering_at_scale.py \\
         target/bench/1000000/day_n/orders.parquet target/numbering .venv/bin/python \\
         target/duckdb-1.4.5-venv/bin/python target/duckdb-1.5.6-venv/bin/python
 

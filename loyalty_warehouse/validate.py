@@ -18,6 +18,9 @@ from pathlib import Path
 
 import duckdb
 
+# Interval bounds (survival_ci_*, nps_ci_*) are not checked here: the SQL clips them to
+# their range, so no range or order check could fail. Their computation is tested on
+# hand-worked cases and an independent replay (docs/development.md, "Tests and lint").
 RATE_COLUMNS = {
     "marts.fct_retention_monthly": ["churn_rate", "retention_rate", "rpr"],
     "marts.fct_cohort_retention": ["retention_rate"],
@@ -25,7 +28,7 @@ RATE_COLUMNS = {
     "marts.fct_loyalty_funnel": ["share"],
     "marts.fct_loyalty_types": ["share"],
     "marts.fct_ltv_by_segment": ["mean_monthly_churn_rate", "annual_churn_rate"],
-    "marts.fct_customer_survival": ["survival_probability", "survival_ci_low", "survival_ci_high"],
+    "marts.fct_customer_survival": ["survival_probability"],
     "marts.clv_customer_predictions": ["p_alive"],
     "marts.dim_customers": ["p_alive"],
 }
@@ -116,10 +119,6 @@ def _checks(quarantine_error_share: float) -> list[Check]:
     for table in NPS_TABLES:
         add(table, ["nps"], e.ExpectColumnValuesToBeBetween(column="nps", min_value=-100,
                                                             max_value=100))  # fmt: skip
-        for low, high in (("nps_ci_low", "nps"), ("nps", "nps_ci_high")):
-            add(table, [low, high], e.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A=high, column_B=low, or_equal=True,
-                ignore_row_if="either_value_is_missing"))  # fmt: skip
     add("marts.fct_referrals_monthly", ["live_nps"],
         e.ExpectColumnValuesToBeBetween(column="live_nps", min_value=0, max_value=100))  # fmt: skip
     add("marts.fct_satisfaction_monthly", ["csat"],

@@ -116,24 +116,33 @@ def test_kaplan_meier_matches_an_independent_estimate(built, replay):
         churns = replay["churns"][customer]
         end = churns[0] if churns else as_of
         lifetimes.append(((end - ds[0]).days, bool(churns)))
-    survival, at_risk = 1.0, len(lifetimes)
+    # Kaplan-Meier with Greenwood's variance, var S = S^2 * sum d / (n (n - d)),
+    # and the 95% bounds S -/+ 1.96 SE kept within [0, 1]
+    survival, greenwood, at_risk = 1.0, 0.0, len(lifetimes)
     expected = {}
     for t in sorted({t for t, _ in lifetimes}):
         d = sum(1 for u, churned in lifetimes if u == t and churned)
         leaving = sum(1 for u, _ in lifetimes if u == t)
         survival *= 1 - d / at_risk
-        expected[t] = (at_risk, d, survival)
+        if d < at_risk:
+            greenwood += d / (at_risk * (at_risk - d))
+        half = 1.96 * survival * math.sqrt(greenwood)
+        expected[t] = (at_risk, d, survival, max(0.0, survival - half), min(1.0, survival + half))
         at_risk -= leaving
     rows = built.query(
         "select days_since_first_purchase, customers_at_risk, churned_customers, "
-        "survival_probability from marts.fct_customer_survival where segment_type = 'all'"
+        "survival_probability, survival_ci_low, survival_ci_high "
+        "from marts.fct_customer_survival where segment_type = 'all'"
     )
     assert len(rows) == len(expected)
-    for t, n, d, s in rows:
+    for t, n, d, s, low, high in rows:
         assert (n, d) == expected[t][:2]
-        assert s == pytest.approx(expected[t][2], abs=1e-6)
+        assert (s, low, high) == pytest.approx(expected[t][2:], abs=1e-6)
+    # the interval is not clipped everywhere: somewhere it is narrower than [0, 1] on
+    # both sides, so the bounds above test Greenwood's sum, not the clip
+    assert any(0 < low < s < high < 1 for *_, s, low, high in rows)
     # the curve is 1 until the churn delay has passed, then falls
-    assert min(t for t, _, d, _ in rows if d > 0) >= CHURN_DAYS
+    assert min(t for t, _, d, *_ in rows if d > 0) >= CHURN_DAYS
     assert not math.isclose(rows[-1][3], 1.0)
 
 

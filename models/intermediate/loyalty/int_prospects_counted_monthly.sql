@@ -6,7 +6,7 @@ with entries as (
     select
         signup_month,
         first_purchase_month
-    from {{ ref('int_customers_entries_dated') }}
+    from {{ ref('int_customer_signup_and_first_purchase_months') }}
 ),
 
 months as (

@@ -7,7 +7,7 @@ with staged as (
 ),
 
 entries as (
-    select * from {{ ref('int_customers_entries_dated') }}
+    select * from {{ ref('int_customer_signup_and_first_purchase_months') }}
 ),
 
 purchaser_moves as (

@@ -1,5 +1,5 @@
 {#- Lifetime value per segment (docs/marts.md, the fct_ltv_by_segment row).
-    Formula LTV over the trailing 12 months (articles 000 lines 748-753, 003 line 37):
+    Formula LTV over the trailing 12 months:
       aov x annual_purchase_frequency x expected_lifespan_years x margin_rate
     with annual_purchase_frequency = orders / purchasers active in the window,
     expected_lifespan_years = 1 / annual churn,

@@ -169,6 +169,8 @@ def _one_line_error(output: str) -> str:
                        "'order_id;customer_id;ordered_at;status;revenue;cost': "
                        "the file looks semicolon-separated"),
         ("broken_quote", "orders.csv line 4: a broken quote"),
+        # the row before spans lines 3 and 4 with two fields too many
+        ("not_utf8_after_a_wide_row", "orders.csv line 5: not UTF-8"),
     ],
 )  # fmt: skip
 def test_a_file_that_cannot_be_read_stops_the_build_in_one_line(tmp_path, folder, message):

@@ -1,4 +1,5 @@
 {% macro match_raw_columns(input_name, table, spec, present) -%}
+    {#- returns {contract column: the input's column} -#}
     {%- set column_map = {} -%}
     {%- for name, column in var('loyalty_raw_column_map', {}).get(table, {}).items() -%}
         {%- do column_map.update({name | trim | lower: column | trim | lower}) -%}
@@ -49,10 +50,12 @@
 
 
 {% macro is_temporal_type(data_type) -%}
+    {#- returns a boolean -#}
     {{ return(data_type == 'date' or data_type.startswith('timestamp')) }}
 {%- endmacro %}
 
 {% macro is_numeric_type(data_type) -%}
+    {#- returns a boolean -#}
     {{ return(data_type.split('(')[0] in [
         'tinyint', 'smallint', 'integer', 'bigint', 'hugeint', 'utinyint', 'usmallint',
         'uinteger', 'ubigint', 'float', 'double', 'decimal', 'int', 'long', 'short',

@@ -1,4 +1,5 @@
 {% macro raw_csv_select(file, table, spec) -%}
+    {#- returns {select: the raw view's query, note: the rows read, for the build's log} -#}
     {%- set header = raw_csv_header(file) -%}
     {%- if header | length == 1 -%}
         {%- for delimiter, name in [[';', 'semicolon'], ['\t', 'tab'], ['|', 'pipe']] -%}
@@ -69,16 +70,19 @@
 
 
 {% macro raw_csv_header(file) -%}
+    {#- returns the header's names, a list -#}
     {{ return(adapter.dispatch('raw_csv_header', 'loyalty_warehouse')(file)) }}
 {%- endmacro %}
 
 
 {% macro raw_csv_records(file, fields) -%}
+    {#- returns {relation, rows, malformed_rows, has_line_breaks} (macros/_macros.yml) -#}
     {{ return(adapter.dispatch('raw_csv_records', 'loyalty_warehouse')(file, fields)) }}
 {%- endmacro %}
 
 
 {% macro raw_csv_columns(width) -%}
+    {#- returns the list ['c1', ..., 'c<width>'] -#}
     {%- set columns = [] -%}
     {%- for i in range(1, width + 1) -%}{%- do columns.append('c' ~ i) -%}{%- endfor -%}
     {{ return(columns) }}
@@ -92,6 +96,7 @@
 
 
 {% macro raw_csv_problem(error_type, error_message) -%}
+    {#- returns a sentence, for raw_data_error -#}
     {%- if error_type == 'LINE SIZE OVER MAXIMUM' -%}
         {%- set size = modules.re.search('Actual Size: *(\d+)', error_message or '') -%}
         {%- set megabytes = (size.group(1) | int / 1000000) if size else none -%}
@@ -113,5 +118,6 @@
 
 
 {% macro raw_csv_max_line_bytes() -%}
+    {#- returns an integer -#}
     {{ return((var('raw_csv_max_line_mb') * 1000000) | int) }}
 {%- endmacro %}

@@ -1,21 +1,33 @@
 {#- CSV files on DuckDB (raw_csv.sql): DuckDB's CSV reader without its sniffer, so
     that a malformed first row cannot be taken for the header.
 
-    The file is read in two passes before the view: a file that cannot be read (not
-    UTF-8, a broken quote, a line over the reader's maximum) stops the build with
-    its line, and the rows with more or fewer fields than the header are counted.
-    Each pass catches what the other misses: the parallel reader misses some invalid
-    UTF-8, the padding reader a quote left open at the end. The padding reader goes
-    first: the parallel one takes a quoted value longer than its line limit for a
-    broken quote, where the padding one names the line's size.
-
     Records are read into header-width + 1 text columns padded with nulls (an
     empty field stays empty text, so only a missing field is null): the extra
     column holds a field beyond the header's, a null in the header's last column a
-    missing one. DuckDB's own field-count check is not enough: it accepts a row
-    with one field too many when that field is empty (a trailing comma), which is
-    what `1,234.50` unquoted before an empty cost looks like. Rows with still more
-    fields are rejected by the first pass, which then reads the file wider. -#}
+    missing one (duckdb_csv_is_malformed). DuckDB's own field-count check is not
+    enough: it accepts a row with one field too many when that field is empty (a
+    trailing comma), which is what `1,234.50` unquoted before an empty cost looks
+    like.
+
+    Before the view, the header is read (its first record), then the whole file by
+    two readers of DuckDB 2.0.1 that each stop at what the other misses:
+    - the padding reader (sequential, null_padding; duckdb_csv_pass) counts the
+      rows, the malformed ones and those with a line break inside a quoted value,
+      and stops at a value that is not UTF-8, text after a closing quote or a row
+      over the line limit. It checks UTF-8 only in the columns it reads, and a row
+      with more fields than that is rejected, its last fields unchecked
+      (`O2,C1,2024-01-02,completed,1,2,3,caf\xe9` read at 7 columns): a file with
+      such rows is read again, as wide as the widest.
+    - the parallel reader (a count) stops at a quote never closed, which the
+      padding reader reads as a value running to the end of the file without an
+      error: a row `O2,C1,"2024-01-06,...` followed by more rows becomes one
+      malformed row (tests_python/fixtures/unreadable/broken_quote), and a quote
+      opened in the last field of the last line reads as a valid row.
+    The parallel reader cannot do the padding reader's work: with null_padding it
+    refuses a file whose quoted values hold a line break, without it it accepts
+    the trailing empty field above, and its count converts no value, so it checks
+    no UTF-8. The padding reader goes first: it gives the width at which the line
+    of either reader's first error is counted. -#}
 {% macro duckdb__raw_csv_header(file) -%}
     {%- set width = 256 -%}
     {%- set first = run_query(
@@ -41,7 +53,7 @@
     {%- if checked.wider -%}
         {%- set checked = duckdb_csv_pass(file, fields, checked.wider) -%}
     {%- endif -%}
-    {#- then the parallel strict reader: it stops at a quote left open at the end -#}
+    {#- then the parallel reader, for a quote never closed -#}
     {%- do run_query(
         "select count(*) from read_csv(" ~ sql_string(file) ~ ", header = false, "
         ~ "auto_detect = false, skip = 0, delim = ',', quote = '\"', escape = '\"', "
@@ -54,37 +66,45 @@
     {%- set relation -%}
         (select
             *,
-            c{{ fields + 1 }} is not null or c{{ fields }} is null as is_malformed_row,
-            case when c{{ fields + 1 }} is not null or c{{ fields }} is null
-                then {{ duckdb_csv_text(wide) }} end as row_text,
+            case when is_malformed_row then {{ duckdb_csv_text(wide) }} end as row_text,
             {{ raw_csv_line_breaks(wide) }} as line_breaks
-        from {{ duckdb_csv_reader(file, checked.width) }})
+        from (
+            select *, {{ duckdb_csv_is_malformed(fields) }} as is_malformed_row
+            from {{ duckdb_csv_reader(file, checked.width) }}
+        ) as read_records)
     {%- endset -%}
     {{ return({'relation': relation, 'rows': checked.rows, 'malformed_rows': checked.malformed_rows,
                'has_line_breaks': checked.rows_with_line_breaks > 0}) }}
 {%- endmacro %}
 
 
+{% macro duckdb_csv_is_malformed(fields) -%}
+    (c{{ fields + 1 }} is not null or c{{ fields }} is null)
+{%- endmacro %}
+
+
 {% macro duckdb_csv_pass(file, fields, width) -%}
-    {%- set columns = raw_csv_columns(width) -%}
+    {#- returns {width, rows, malformed_rows, rows_with_line_breaks, wider} -#}
     {%- set counts = run_query(
-        "select count(*), "
-        ~ "count(*) filter (where c" ~ (fields + 1) ~ " is not null or c" ~ fields ~ " is null), "
-        ~ "count(*) filter (where " ~ raw_csv_line_breaks(columns) ~ " > 0) "
+        "select count(*), count(*) filter (where " ~ duckdb_csv_is_malformed(fields) ~ "), "
+        ~ "count(*) filter (where instr(concat_ws('', " ~ raw_csv_columns(width) | join(', ')
+        ~ "), chr(10)) > 0) "
         ~ "from " ~ duckdb_csv_reader(file, width, duckdb_csv_rejects_options())
         ~ " where ordinality > 1"
     ).rows[0] -%}
-    {%- do duckdb_csv_stop_at_first_error(file, width) -%}
     {%- set wider = run_query(
         "select max(length(csv_line) - length(replace(csv_line, ',', '')) + 2) "
         ~ "from temp.main.raw_csv_errors where error_type = 'TOO MANY COLUMNS'"
     ).columns[0].values()[0] -%}
+    {%- set wider = wider | int if wider else none -%}
+    {%- do duckdb_csv_stop_at_first_error(file, wider or width) -%}
     {{ return({'width': width, 'rows': counts[0], 'malformed_rows': counts[1],
-               'rows_with_line_breaks': counts[2], 'wider': wider | int if wider else none}) }}
+               'rows_with_line_breaks': counts[2], 'wider': wider}) }}
 {%- endmacro %}
 
 
 {% macro duckdb_csv_column_types(width) -%}
+    {#- returns read_csv's columns, as text -#}
     {%- set columns = [] -%}
     {%- for column in raw_csv_columns(width) -%}
         {%- do columns.append("'" ~ column ~ "': 'varchar'") -%}
@@ -105,6 +125,7 @@
 
 
 {% macro duckdb_csv_rejects_options() -%}
+    {#- returns read_csv options, as text -#}
     {%- do run_query('drop table if exists temp.main.raw_csv_errors') -%}
     {%- do run_query('drop table if exists temp.main.raw_csv_scans') -%}
     {{ return("store_rejects = true, rejects_table = 'raw_csv_errors', rejects_scan = 'raw_csv_scans'") }}

@@ -1,4 +1,6 @@
 {% macro raw_input(table, spec, view) -%}
+    {#- returns {kind: 'file', name, path}, {kind: 'table', name, relation} or
+        {kind: 'none', name}; stops the build when a required input is missing -#}
     {%- if var('loyalty_raw_schema', none) and table not in var('loyalty_raw_file_tables', []) -%}
         {{ return(raw_table_input(table, spec, view)) }}
     {%- endif -%}
@@ -19,6 +21,8 @@
 
 
 {% macro raw_table_input(table, spec, view) -%}
+    {#- returns {kind: 'table', name, relation}, or {kind: 'none', name} when an
+        optional table is missing -#}
     {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', 'loyalty_raw')
         | selectattr('name', 'equalto', table) | first -%}
     {%- set relation = api.Relation.create(
@@ -49,6 +53,7 @@
 
 
 {% macro raw_list_files(raw_dir, table) -%}
+    {#- returns a list of paths, sorted -#}
     {{ return(adapter.dispatch('raw_list_files', 'loyalty_warehouse')(raw_dir, table)) }}
 {%- endmacro %}
 
@@ -71,6 +76,7 @@
 
 
 {% macro raw_relation_columns(relation) -%}
+    {#- returns {column name: its type, lower case}, empty when there is no such relation -#}
     {{ return(adapter.dispatch('raw_relation_columns', 'loyalty_warehouse')(relation)) }}
 {%- endmacro %}
 

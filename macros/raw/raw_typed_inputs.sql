@@ -2,6 +2,7 @@
     warehouse, a parquet file. -#}
 
 {% macro raw_table_select(relation, table, spec) -%}
+    {#- returns {select: the raw view's query, note: for the build's log} -#}
     {%- set types = raw_relation_columns(relation) -%}
     {%- set name = [relation.database, relation.schema, relation.identifier] | reject('none') | join('.') -%}
     {%- set matched = match_raw_columns('table ' ~ name, table, spec, types.keys() | list) -%}
@@ -11,6 +12,7 @@
 
 
 {% macro raw_parquet_select(file, table, spec) -%}
+    {#- returns {select: the raw view's query, note: for the build's log} -#}
     {%- set reader = raw_parquet_reader(file, table) -%}
     {%- set matched = match_raw_columns(file, table, spec, reader.types.keys() | list) -%}
     {%- set body = raw_typed_select(reader['from'], reader.row_number, matched, reader.types, spec) -%}
@@ -19,6 +21,7 @@
 
 
 {% macro raw_parquet_reader(file, table) -%}
+    {#- returns {from, row_number, types} -#}
     {{ return(adapter.dispatch('raw_parquet_reader', 'loyalty_warehouse')(file, table)) }}
 {%- endmacro %}
 
@@ -40,6 +43,7 @@
 
 
 {% macro spark_raw_file_table(table, using, file, options={}, columns=none) -%}
+    {#- returns the table's relation, made anew -#}
     {%- set relation = api.Relation.create(
         schema=var('loyalty_raw_views_schema', 'raw'), identifier=table ~ '__file'
     ) -%}

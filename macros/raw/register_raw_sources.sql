@@ -1,4 +1,5 @@
 {% macro register_raw_sources() %}
+    {#- returns '' (the hook's SQL): the views are made here, with run_query -#}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- set views_schema = var('loyalty_raw_views_schema', 'raw') -%}
     {%- do adapter.create_schema(api.Relation.create(database=target_database(), schema=views_schema)) -%}

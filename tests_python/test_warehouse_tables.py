@@ -115,8 +115,8 @@ def test_tables_of_an_attached_file_build_the_marts_of_the_same_files(data, tmp_
 
     # the source tables are declared: dbt source freshness reads their loaded_at_field
     fresh = dbt(ROOT, db_path, profiles, "source", "freshness", "--select",
-                "source:loyalty_raw.orders", "--vars", vars_)  # fmt: skip
-    assert "loyalty_raw.orders" in fresh.output, fresh.output
+                "source:raw_tables.orders", "--vars", vars_)  # fmt: skip
+    assert "raw_tables.orders" in fresh.output, fresh.output
     assert "Runtime Error" not in fresh.output and "ERROR STALE" not in fresh.output
 
 

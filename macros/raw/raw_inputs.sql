@@ -23,7 +23,7 @@
 {% macro raw_table_input(table, spec, view) -%}
     {#- returns {kind: 'table', name, relation}, or {kind: 'none', name} when an
         optional table is missing -#}
-    {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', 'loyalty_raw')
+    {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', 'raw_tables')
         | selectattr('name', 'equalto', table) | first -%}
     {%- set relation = api.Relation.create(
         database=node['database'] or none, schema=node['schema'], identifier=node['identifier']

@@ -8,9 +8,10 @@
     whether it is a reactivation or a churn. int_customer_months_accumulated sums
     them per customer-month.
 
-    A view of the whole history: int_customer_months_accumulated reads the dates of
-    the months it rebuilds (event_date, the day of the act itself, reaches the scans
-    of the tables below). -#}
+    A view of the whole history, which a daily build of
+    int_customer_months_accumulated reads from the first day whose act can change a
+    rebuilt month: its filter on event_date, the day of the act itself, reaches the
+    reads of the tables below (their CTEs are not materialised first). -#}
 
 {{ config(materialized='view') }}
 

@@ -16,7 +16,10 @@
     {%- if latest is none -%}
         {{ return(everything) }}
     {%- endif -%}
-    {%- set as_of = run_query('select ' ~ as_of_date()).columns[0].values()[0] -%}
+    {%- set as_of_query %}
+        select {{ as_of_date() }} as as_of_date
+    {%- endset %}
+    {%- set as_of = run_query(as_of_query).rows[0]['as_of_date'] -%}
     {%- if (latest - modules.datetime.timedelta(days=days_after_as_of)) > as_of -%}
         {{ exceptions.raise_compiler_error(
             this ~ " holds " ~ latest_date_column ~ " " ~ latest ~ ", after this build's as-of "
@@ -34,13 +37,10 @@
         {%- endif -%}
     {%- endfor -%}
     {%- set lookback = modules.datetime.timedelta(days=var('incremental_lookback_days')) -%}
-    {%- set start = ([latest, as_of] | min - lookback).replace(day=1) -%}
-    {%- set start = "date '" ~ start.isoformat() ~ "'" -%}
+    {%- set start_day = ([latest, as_of] | min - lookback).replace(day=1) -%}
+    {%- set start %}date '{{ start_day.isoformat() }}'{%- endset %}
     {%- if compared and var('incremental_compare_kept_months', true) -%}
-        {%- set changed = earliest_changed_month(compared, start) -%}
-        {%- if changed -%}
-            {{ return(changed) }}
-        {%- endif -%}
+        {{ return(earliest_changed_month(compared, start) or start) }}
     {%- endif -%}
     {{ return(start) }}
 {%- endmacro %}
@@ -52,18 +52,22 @@
 
 
 {% macro incremental_built_values(latest_date_column, rules) -%}
-    {%- set aggregates = ['cast(max(' ~ latest_date_column ~ ') as date) as latest_date'] -%}
-    {%- for name in rules -%}
-        {%- do aggregates.append('min(' ~ name ~ ') as lowest_' ~ name) -%}
-        {%- do aggregates.append('max(' ~ name ~ ') as highest_' ~ name) -%}
-    {%- endfor -%}
-    {{ return(run_query('select ' ~ aggregates | join(', ') ~ ' from ' ~ this).rows[0]) }}
+    {%- set query %}
+        select
+            {%- for name in rules %}
+            min({{ name }}) as lowest_{{ name }},
+            max({{ name }}) as highest_{{ name }},
+            {%- endfor %}
+            cast(max({{ latest_date_column }}) as date) as latest_date
+        from {{ this }}
+    {%- endset %}
+    {{ return(run_query(query).rows[0]) }}
 {%- endmacro %}
 
 
 {% macro earliest_changed_month(compared, before) -%}
-    {%- set row_hash = 'hash(' ~ compared['columns'] | join(', ') ~ ')' -%}
-    {%- set query -%}
+    {%- set row_hash %}hash({{ compared['columns'] | join(', ') }}){%- endset %}
+    {%- set query %}
         with input_months as (
             select
                 month_start_date,
@@ -97,7 +101,7 @@
             or input_months.row_hash_sum is distinct from kept_months.row_hash_sum
         order by 1
         limit 1
-    {%- endset -%}
+    {%- endset %}
     {%- set found = run_query(query).rows -%}
     {%- if found | length == 0 -%}
         {{ return(none) }}
@@ -107,7 +111,8 @@
     {{ log(this.identifier ~ ": re-deriving from " ~ month ~ ", where input rows changed "
            ~ "since the last build (that month: " ~ changed['kept_row_count'] ~ " rows built, "
            ~ changed['input_row_count'] ~ " in the input now)", info=true) }}
-    {{ return("date '" ~ month ~ "'") }}
+    {%- set month_start %}date '{{ month }}'{%- endset %}
+    {{ return(month_start) }}
 {%- endmacro %}
 
 

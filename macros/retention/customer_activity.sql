@@ -6,14 +6,12 @@
 
 
 {% macro customer_month_rules() -%}
-    {%- set rules = {} -%}
-    {%- for name in [
-        'churn_after_days', 'at_risk_after_days', 'loyalty_window_days',
-        'loyal_min_orders_12m',
-    ] -%}
-        {%- do rules.update({name: var(name)}) -%}
-    {%- endfor -%}
-    {{ return(rules) }}
+    {{ return({
+        'churn_after_days': var('churn_after_days'),
+        'at_risk_after_days': var('at_risk_after_days'),
+        'loyalty_window_days': var('loyalty_window_days'),
+        'loyal_min_orders_12m': var('loyal_min_orders_12m'),
+    }) }}
 {%- endmacro %}
 
 

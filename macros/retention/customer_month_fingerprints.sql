@@ -8,18 +8,19 @@
             customer_id,
             event_date as act_date,
             hash('purchase', event_date, revenue, margin) as act_hash
-        from {{ ref('int_customer_activity_events') }}
-        where event_type = 'purchase' and event_date >= {{ window_start }}
+        from {{ ref('int_customer_month_events_unioned') }}
+        where event_kind = 'purchase' and event_date >= {{ window_start }}
 
         union all
 
         select
             customer_id,
-            recommended_date as act_date,
-            hash('recommendation', recommended_date) as act_hash
-        from {{ ref('int_customer_recommendations_unioned') }}
+            event_date as act_date,
+            hash('recommendation', event_date) as act_hash
+        from {{ ref('int_customer_month_events_unioned') }}
         where
-            recommended_date
+            event_kind = 'recommendation'
+            and event_date
             >= cast({{ dbt.dateadd('day', -1 * window_days, window_start) }} as date)
     ),
 

@@ -5,9 +5,10 @@
         cast('{{ value }}' as date)
     {%- elif execute and model is defined and model.resource_type in ['model', 'test']
         and adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
-        {%- set found = run_query('select as_of_date from ' ~ relation).columns[0].values() -%}
-        {%- if found and found[0] -%}
-            date '{{ found[0] }}'
+        {%- set query %}select as_of_date from {{ relation }}{%- endset %}
+        {%- set found = run_query(query).rows -%}
+        {%- if found and found[0]['as_of_date'] -%}
+            date '{{ found[0]['as_of_date'] }}'
         {%- else -%}
             cast(null as date)
         {%- endif -%}

@@ -2,6 +2,8 @@
     the trailing window, recommendations, NPS answers and referrals, with the
     loyalty stage and type they give. -#}
 
+{%- set as_of = as_of_date() %}
+
 with customers as (
     select
         customer_id,
@@ -25,7 +27,7 @@ window_purchases as (
         customer_id,
         count(*) as purchases_in_window
     from {{ ref('int_orders_sequenced') }}
-    where is_purchase and {{ in_loyalty_window('ordered_date', as_of_date()) }}
+    where is_purchase and {{ in_loyalty_window('ordered_date', as_of) }}
     group by customer_id
 ),
 
@@ -51,7 +53,7 @@ nps_answers as (
     where
         survey_type = 'nps'
         and customer_id is not null
-        and cast(responded_at as date) <= {{ as_of_date() }}
+        and cast(responded_at as date) <= {{ as_of }}
 ),
 
 latest_nps as (
@@ -69,26 +71,26 @@ referrals as (
         on referred.customer_id = referred_purchases.customer_id
     where
         referred.is_referred
-        and cast(referred.signed_up_at as date) <= {{ as_of_date() }}
+        and cast(referred.signed_up_at as date) <= {{ as_of }}
     group by referred.referred_by_customer_id
 ),
 
 joined as (
     select
         customers.customer_id,
-        {{ customer_status('purchases.last_purchase_date', as_of_date()) }} as status,
+        {{ customer_status('purchases.last_purchase_date', as_of) }} as status,
         coalesce(purchases.purchases, 0) as purchases,
         coalesce(window_purchases.purchases_in_window, 0) as purchases_in_window,
         coalesce(
             {{ in_loyalty_window(
-                'recommendations.last_recommended_date', as_of_date()
+                'recommendations.last_recommended_date', as_of
             ) }},
             false
         ) as has_recommended_in_window,
         latest_nps.score as latest_nps_score,
         latest_nps.nps_category as latest_nps_category,
         case
-            when {{ in_loyalty_window('latest_nps.responded_date', as_of_date()) }}
+            when {{ in_loyalty_window('latest_nps.responded_date', as_of) }}
                 then latest_nps.score
         end as latest_nps_score_in_window,
         coalesce(referrals.referred_customers, 0) as referred_customers,

@@ -2,6 +2,13 @@
     Split by whether they signed up during the month (they enter the ladder from
     'none') or before (they were prospects at the previous month end too). -#}
 
+{%- set first_month %}
+    (
+        select min(least(signup_month, coalesce(first_purchase_month, signup_month)))
+        from entries
+    )
+{%- endset %}
+
 with entries as (
     select
         signup_month,
@@ -10,11 +17,7 @@ with entries as (
 ),
 
 months as (
-    {{ month_starts(
-        '(select min(least(signup_month, coalesce(first_purchase_month, signup_month)))'
-        ~ ' from entries)',
-        as_of_date()
-    ) }}
+    {{ month_starts(first_month, as_of_date()) }}
 ),
 
 final as (

@@ -7,6 +7,8 @@
     after the calibration end, up to the as-of date. Sorted by customer_id so the
     Python fit sees the same rows in the same order on every build. -#}
 
+{%- set calibration_end = clv_calibration_end() %}
+
 with orders as (
     select
         customer_id,
@@ -42,7 +44,7 @@ flagged_purchases as (
 
 calibration_purchases as (
     select * from orders
-    where ordered_date <= {{ clv_calibration_end() }}
+    where ordered_date <= {{ calibration_end }}
 ),
 
 margin as (
@@ -61,11 +63,11 @@ per_customer as (
     select
         customer_id,
         min(first_purchase_date) as first_purchase_date,
-        max(case when ordered_date <= {{ clv_calibration_end() }} then ordered_date end)
+        max(case when ordered_date <= {{ calibration_end }} then ordered_date end)
             as last_calibration_purchase_date,
         count(
             case
-                when is_first_of_day and ordered_date <= {{ clv_calibration_end() }}
+                when is_first_of_day and ordered_date <= {{ calibration_end }}
                     then 1
             end
         ) - 1 as x,
@@ -74,7 +76,7 @@ per_customer as (
         sum(
             case
                 when
-                    ordered_date <= {{ clv_calibration_end() }}
+                    ordered_date <= {{ calibration_end }}
                     and ordered_date > first_purchase_date
                     then revenue
             end
@@ -82,20 +84,20 @@ per_customer as (
             case
                 when
                     is_first_of_day
-                    and ordered_date <= {{ clv_calibration_end() }}
+                    and ordered_date <= {{ calibration_end }}
                     and ordered_date > first_purchase_date
                     then 1
             end
         ), 0) as m_x,
         count(
             case
-                when is_first_of_day and ordered_date > {{ clv_calibration_end() }}
+                when is_first_of_day and ordered_date > {{ calibration_end }}
                     then 1
             end
         ) as holdout_transactions
     from flagged_purchases
     group by customer_id
-    having min(first_purchase_date) <= {{ clv_calibration_end() }}
+    having min(first_purchase_date) <= {{ calibration_end }}
 ),
 
 final as (
@@ -104,16 +106,16 @@ final as (
         per_customer.x,
         {{ dbt.datediff('first_purchase_date', 'last_calibration_purchase_date', 'day') }}
         / {{ var('clv_time_unit_days') }} as t_x,
-        {{ dbt.datediff('first_purchase_date', clv_calibration_end(), 'day') }}
+        {{ dbt.datediff('first_purchase_date', calibration_end, 'day') }}
         / {{ var('clv_time_unit_days') }} as {{ adapter.quote('T') }},
         cast(per_customer.m_x as double) as m_x,
         per_customer.holdout_transactions,
-        {{ dbt.datediff(clv_calibration_end(), as_of_date(), 'day') }}
+        {{ dbt.datediff(calibration_end, as_of_date(), 'day') }}
             as holdout_days,
         cast(margin.margin_rate as double) as margin_rate,
         {{ var('clv_time_unit_days') }} as time_unit_days,
         per_customer.first_purchase_date,
-        {{ clv_calibration_end() }} as calibration_end
+        {{ calibration_end }} as calibration_end
     from per_customer
     cross join margin
     order by per_customer.customer_id

@@ -15,6 +15,7 @@
 {%- set order_columns = [
     'order_id', 'customer_id', 'status', 'revenue', 'cost', 'ordered_at'
 ] -%}
+{%- set revenue_less_cost %}{{ cents('revenue') }} - {{ cents('cost') }}{%- endset %}
 {%- set staged_orders %}
     select
         order_id,
@@ -117,7 +118,7 @@ final as (
         -- money rounded to cents once, here (staging keeps what was written)
         {{ cents('revenue') }} as revenue,
         {{ cents('cost') }} as cost,
-        {{ cents(cents('revenue') ~ ' - ' ~ cents('cost')) }} as margin,
+        {{ cents(revenue_less_cost) }} as margin,
         is_purchase,
         coalesce(customer_order_number > 1, false) as is_repeat_purchase,
         ordered_at,

@@ -1,6 +1,10 @@
 {#- One row per purchaser: time from first purchase to first churn, or to the as-of
     date when not churned yet (censored), with the segments survival is cut by. -#}
 
+{%- set lifetime_end_date %}
+    coalesce(purchases.first_churn_date, {{ as_of_date() }})
+{%- endset %}
+
 with purchases as (
     select * from {{ ref('int_customer_purchases_summarised') }}
 ),
@@ -18,11 +22,8 @@ final as (
         || cast(
             extract(quarter from purchases.first_purchase_date) as {{ dbt.type_string() }}
         ) as first_purchase_quarter,
-        {{ datediff_bigint(
-            'purchases.first_purchase_date',
-            'coalesce(purchases.first_churn_date, ' ~ as_of_date() ~ ')',
-            'day'
-        ) }} as lifetime_days,
+        {{ datediff_bigint('purchases.first_purchase_date', lifetime_end_date, 'day') }}
+            as lifetime_days,
         purchases.first_churn_date is not null as is_churned,
         purchases.first_purchase_date,
         purchases.first_churn_date

@@ -1,15 +1,9 @@
 {#- One row per purchaser and calendar month, from the month of the first purchase
     to the as-of month, with the month's activity, the status at the month's start
     and end, and the loyalty stage at the month's end: fct_customer_months shows it.
-
-    Built from one list of events, each in the month it takes effect and each saying
-    how it changes the customer's running totals: purchases, reactivations and churns
-    (int_customer_activity_events), recommendations, and their leaving the trailing
-    loyalty window (a purchase or recommendation on day d is in the window of the
-    month ends in [d, d + loyalty_window_days)). The events are summed per
-    customer-month (about two in five months have events), the running totals
-    accumulated, and each month with events repeated for the quiet months up to the
-    customer's next one.
+    The events of int_customer_month_events_unioned are summed per customer-month
+    (about two in five months have events), the running totals accumulated, and each
+    month with events repeated for the quiet months up to the customer's next one.
 
     Incremental by month (dbt_project.yml, macros/incremental): a daily build
     re-derives the months from the window start on. Each customer's row of the kept
@@ -37,47 +31,57 @@
         'kept_rows': kept_fingerprints,
     },
 ) -%}
-{#- the kept month before the window carries its running totals in (unless every
-    month is rebuilt) -#}
+{#- unless every month is rebuilt, the kept month before carries its totals in -#}
 {%- set carries_in = is_incremental()
     and window_start != incremental_window_everything() -%}
-{%- set window_days = var('loyalty_window_days') -%}
+{%- set as_of = as_of_date() -%}
 {%- set as_of_month %}
-    cast({{ dbt.date_trunc('month', as_of_date()) }} as date)
+    cast({{ dbt.date_trunc('month', as_of) }} as date)
 {%- endset %}
 {%- set previous_month %}
     cast({{ dbt.dateadd('month', -1, window_start) }} as date)
 {%- endset %}
 {#- the first day whose purchase or recommendation can leave a rebuilt month's window -#}
 {%- set events_start %}
-    cast({{ dbt.dateadd('day', -1 * window_days, window_start) }} as date)
+    cast({{ dbt.dateadd('day', -1 * var('loyalty_window_days'), window_start) }} as date)
+{%- endset %}
+{%- set last_repeated_month %}
+    coalesce(
+        cast({{ dbt.dateadd('month', -1, 'running.next_event_month_start_date') }} as date),
+        {{ as_of_month }}
+    )
+{%- endset %}
+{%- set day_before_month %}
+    cast({{ dbt.dateadd('day', -1, 'customer_months.month_start_date') }} as date)
+{%- endset %}
+{%- set status_at_month_end %}
+    {{ customer_status(
+        'customer_months.last_purchase_date', 'customer_months.month_end_date'
+    ) }}
 {%- endset %}
 
-with activity as (
+with events as {{ not_materialized() }} (
     select
         customer_id,
-        event_type,
-        event_date,
+        event_kind,
+        purchases,
         revenue,
         margin,
-        cast({{ dbt.dateadd('day', window_days, 'event_date') }} as date)
-            as window_exit_date
-    from {{ ref('int_customer_activity_events') }}
+        cumulative_purchases_change,
+        window_purchases_change,
+        window_recommendations_change,
+        is_reactivation,
+        is_churn,
+        effective_date,
+        purchase_date as first_purchase_date,
+        purchase_date as last_purchase_date
+    from {{ ref('int_customer_month_events_unioned') }}
     where event_date >= {{ events_start }}
 ),
 
-recommendations as (
-    select
-        customer_id,
-        recommended_date,
-        cast({{ dbt.dateadd('day', window_days, 'recommended_date') }} as date)
-            as window_exit_date
-    from {{ ref('int_customer_recommendations_unioned') }}
-    where recommended_date >= {{ events_start }}
-),
-
 carried_in as (
-    -- each customer's row of the kept month before the rebuilt ones
+    -- each customer's row of the kept month before the rebuilt ones (none when every
+    -- month is rebuilt)
     {%- if carries_in %}
     select
         customer_id,
@@ -89,7 +93,6 @@ carried_in as (
     from {{ this }}
     where month_start_date = {{ previous_month }} and customer_id is not null
     {%- else %}
-    -- (none: every month is built)
     select
         cast(null as {{ dbt.type_string() }}) as customer_id,
         cast(null as date) as first_purchase_date,
@@ -101,139 +104,39 @@ carried_in as (
     {%- endif %}
 ),
 
-events as (
-    -- one row per event, in the month it takes effect, with what it changes:
-    -- the month's purchases, revenue and margin, the running totals, the first and
-    -- last purchase dates, and whether it is a reactivation or a churn
-
-    -- purchases
-    select
-        customer_id,
-        event_date as effective_date,
-        1 as purchases,
-        revenue,
-        margin,
-        1 as cumulative_purchases_change,
-        1 as window_purchases_change,
-        0 as window_recommendations_change,
-        event_date as purchase_date,
-        false as is_reactivation,
-        false as is_churn
-    from activity
-    where event_type = 'purchase' and event_date >= {{ window_start }}
+window_events as (
+    -- the events of the rebuilt months
+    select * from events
+    where effective_date >= {{ window_start }}
 
     union all
 
-    -- reactivations and churns
-    select
-        customer_id,
-        event_date as effective_date,
-        0 as purchases,
-        cast(null as decimal(18, 2)) as revenue,
-        cast(null as decimal(18, 2)) as margin,
-        0 as cumulative_purchases_change,
-        0 as window_purchases_change,
-        0 as window_recommendations_change,
-        cast(null as date) as purchase_date,
-        event_type = 'reactivation' as is_reactivation,
-        event_type = 'churn' as is_churn
-    from activity
+    -- for a customer who carries nothing in (a first purchase in the rebuilt
+    -- months), the recommendations of the loyalty window before them
+    select events.* from events
+    left join carried_in on events.customer_id = carried_in.customer_id
     where
-        event_type in ('reactivation', 'churn')
-        and event_date >= {{ window_start }}
+        events.event_kind = 'recommendation'
+        and events.effective_date < {{ window_start }}
+        and carried_in.customer_id is null
 
     union all
 
-    -- purchases leaving the loyalty window
+    -- the running totals carried in, dated in the kept month before
     select
         customer_id,
-        window_exit_date as effective_date,
-        0 as purchases,
-        cast(null as decimal(18, 2)) as revenue,
-        cast(null as decimal(18, 2)) as margin,
-        0 as cumulative_purchases_change,
-        -1 as window_purchases_change,
-        0 as window_recommendations_change,
-        cast(null as date) as purchase_date,
-        false as is_reactivation,
-        false as is_churn
-    from activity
-    where
-        event_type = 'purchase'
-        and window_exit_date between {{ window_start }} and {{ as_of_date() }}
-
-    union all
-
-    -- recommendations: those of the rebuilt months, and for a customer who carries
-    -- nothing in (a first purchase in the rebuilt months) the window's before them
-    select
-        recommendations.customer_id,
-        recommendations.recommended_date as effective_date,
-        0 as purchases,
-        cast(null as decimal(18, 2)) as revenue,
-        cast(null as decimal(18, 2)) as margin,
-        0 as cumulative_purchases_change,
-        0 as window_purchases_change,
-        1 as window_recommendations_change,
-        cast(null as date) as purchase_date,
-        false as is_reactivation,
-        false as is_churn
-    from recommendations
-    left join carried_in on recommendations.customer_id = carried_in.customer_id
-    where
-        recommendations.recommended_date >= {{ window_start }}
-        or carried_in.customer_id is null
-
-    union all
-
-    -- recommendations leaving the loyalty window
-    select
-        customer_id,
-        window_exit_date as effective_date,
-        0 as purchases,
-        cast(null as decimal(18, 2)) as revenue,
-        cast(null as decimal(18, 2)) as margin,
-        0 as cumulative_purchases_change,
-        0 as window_purchases_change,
-        -1 as window_recommendations_change,
-        cast(null as date) as purchase_date,
-        false as is_reactivation,
-        false as is_churn
-    from recommendations
-    where window_exit_date between {{ window_start }} and {{ as_of_date() }}
-
-    union all
-
-    -- the running totals carried in, dated in the kept month before (its last
-    -- purchase date stands for the purchases before, the first for the first)
-    select
-        customer_id,
-        {{ previous_month }} as effective_date,
+        'carried_in' as event_kind,
         0 as purchases,
         cast(null as decimal(18, 2)) as revenue,
         cast(null as decimal(18, 2)) as margin,
         cumulative_purchases as cumulative_purchases_change,
         purchases_in_window as window_purchases_change,
         recommendations_in_window as window_recommendations_change,
-        last_purchase_date as purchase_date,
         false as is_reactivation,
-        false as is_churn
-    from carried_in
-
-    union all
-
-    select
-        customer_id,
+        false as is_churn,
         {{ previous_month }} as effective_date,
-        0 as purchases,
-        cast(null as decimal(18, 2)) as revenue,
-        cast(null as decimal(18, 2)) as margin,
-        0 as cumulative_purchases_change,
-        0 as window_purchases_change,
-        0 as window_recommendations_change,
-        first_purchase_date as purchase_date,
-        false as is_reactivation,
-        false as is_churn
+        first_purchase_date,
+        last_purchase_date
     from carried_in
 ),
 
@@ -241,18 +144,19 @@ event_months as (
     -- the month's activity and the changes to the running totals
     select
         customer_id,
-        cast({{ dbt.date_trunc('month', 'effective_date') }} as date) as month_start_date,
+        cast({{ dbt.date_trunc('month', 'effective_date') }} as date)
+            as event_month_start_date,
         cast(sum(purchases) as bigint) as purchases,
         sum(revenue) as revenue,
         sum(margin) as margin,
         sum(cumulative_purchases_change) as cumulative_purchases_change,
         sum(window_purchases_change) as window_purchases_change,
         sum(window_recommendations_change) as window_recommendations_change,
-        min(purchase_date) as first_purchase_date_in_month,
-        max(purchase_date) as last_purchase_date_in_month,
+        min(first_purchase_date) as first_purchase_date_in_month,
+        max(last_purchase_date) as last_purchase_date_in_month,
         bool_or(is_reactivation) as is_reactivated,
         bool_or(is_churn) as is_churned_in_month
-    from events
+    from window_events
     group by
         customer_id,
         cast({{ dbt.date_trunc('month', 'effective_date') }} as date)
@@ -273,51 +177,36 @@ running as (
         max(last_purchase_date_in_month) over to_this_month as last_purchase_date,
         max(last_purchase_date_in_month) over to_last_month
             as last_purchase_date_before_month,
-        lead(month_start_date) over customer_months as next_event_month_start_date
+        lead(event_month_start_date) over customer_months
+            as next_event_month_start_date
     from event_months
     window
-        customer_months as (partition by customer_id order by month_start_date),
+        customer_months as (partition by customer_id order by event_month_start_date),
         to_this_month as (
-            partition by customer_id order by month_start_date
+            partition by customer_id order by event_month_start_date
             rows between unbounded preceding and current row
         ),
         to_last_month as (
-            partition by customer_id order by month_start_date
+            partition by customer_id order by event_month_start_date
             rows between unbounded preceding and 1 preceding
         )
 ),
 
 repeated as (
-    -- each month with events, then the quiet months up to the next one (or the as-of
-    -- month)
+    -- each month with events, then the quiet months up to the next one
     select
         running.*,
-        {{ month_series(
-            'running.month_start_date',
-            'coalesce(cast(' ~ dbt.dateadd('month', -1, 'running.next_event_month_start_date')
-            ~ ' as date), ' ~ as_of_month ~ ')'
-        ) }} as repeated_month_start_date
+        {{ month_series('running.event_month_start_date', last_repeated_month) }}
+            as month_start_date
     from running
-    where running.month_start_date <= {{ as_of_month }}
+    where running.event_month_start_date <= {{ as_of_month }}
 ),
 
 month_values as (
     -- a quiet month keeps its event month's running totals, with no activity
     select
-        customer_id,
-        repeated_month_start_date as month_start_date,
-        repeated_month_start_date = month_start_date as is_event_month,
-        first_purchase_date,
-        purchases,
-        revenue,
-        margin,
-        is_reactivated,
-        is_churned_in_month,
-        cumulative_purchases,
-        purchases_in_window,
-        recommendations_in_window,
-        last_purchase_date,
-        last_purchase_date_before_month
+        *,
+        month_start_date = event_month_start_date as is_event_month
     from repeated
 ),
 
@@ -343,7 +232,7 @@ customer_months as (
         end as last_purchase_date_at_month_start,
         least(
             cast({{ dbt.last_day('month_start_date', 'month') }} as date),
-            {{ as_of_date() }}
+            {{ as_of }}
         ) as month_end_date,
         month_start_date
         = cast({{ dbt.date_trunc('month', 'first_purchase_date') }} as date)
@@ -365,18 +254,12 @@ final as (
         case
             when not customer_months.is_new_customer
                 then {{ customer_status(
-                    'customer_months.last_purchase_date_at_month_start',
-                    'cast(' ~ dbt.dateadd('day', -1, 'customer_months.month_start_date')
-                    ~ ' as date)'
+                    'customer_months.last_purchase_date_at_month_start', day_before_month
                 ) }}
         end as status_at_month_start,
-        {{ customer_status(
-            'customer_months.last_purchase_date', 'customer_months.month_end_date'
-        ) }} as status_at_month_end,
+        {{ status_at_month_end }} as status_at_month_end,
         {{ loyalty_stage(
-            customer_status(
-                'customer_months.last_purchase_date', 'customer_months.month_end_date'
-            ),
+            status_at_month_end,
             'customer_months.cumulative_purchases',
             'customer_months.purchases_in_window',
             'customer_months.recommendations_in_window > 0'

@@ -7,6 +7,7 @@
     earliest month whose staged answers changed. A row with a null response_id marks a
     replaced month (macro with_month_markers). -#}
 
+{%- set as_of = as_of_date() %}
 {%- set response_columns = [
     'response_id', 'customer_id', 'survey_type', 'comment', 'score', 'is_anonymous',
     'responded_at'
@@ -16,7 +17,7 @@
         {{ response_columns | join(', ') }},
         cast({{ dbt.date_trunc('month', 'responded_at') }} as date) as month_start_date
     from {{ ref('stg_raw__survey_responses') }}
-    where cast(responded_at as date) <= {{ as_of_date() }}
+    where cast(responded_at as date) <= {{ as_of }}
 {%- endset %}
 {%- set kept_responses %}
     select {{ response_columns | join(', ') }}, month_start_date
@@ -36,7 +37,7 @@ with responses as (
     select * from {{ ref('stg_raw__survey_responses') }}
     where
         cast(responded_at as date) >= {{ window_start }}
-        and cast(responded_at as date) <= {{ as_of_date() }}
+        and cast(responded_at as date) <= {{ as_of }}
 ),
 
 final as (

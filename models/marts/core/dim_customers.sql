@@ -1,3 +1,5 @@
+{%- set as_of = as_of_date() %}
+
 with customers as (
     select * from {{ ref('stg_raw__customers') }}
 ),
@@ -25,7 +27,7 @@ final as (
         {{ email_sha256('customers.email') }} as email_sha256,
         customers.acquisition_channel,
         customers.country_code,
-        {{ customer_status('purchases.last_purchase_date', as_of_date()) }} as status,
+        {{ customer_status('purchases.last_purchase_date', as_of) }} as status,
         loyalty.loyalty_stage,
         loyalty.loyalty_type,
         rfm.rfm_segment,
@@ -36,7 +38,7 @@ final as (
             as historical_revenue,
         cast(purchases.historical_margin as decimal(38, 2)) as historical_margin,
         {{ round_to_cents('purchases.historical_revenue / purchases.purchases') }} as aov,
-        {{ datediff_bigint('purchases.last_purchase_date', as_of_date(), 'day') }}
+        {{ datediff_bigint('purchases.last_purchase_date', as_of, 'day') }}
             as days_since_last_purchase,
         loyalty.latest_nps_score,
         loyalty.referred_customers,

@@ -8,6 +8,11 @@
     Historical LTV: revenue and margin to date per purchaser. -#}
 
 {%- set segment_types = ['all', 'acquisition_channel', 'country_code', 'cohort_year'] %}
+{%- set as_of = as_of_date() %}
+{%- set expected_lifespan_years = safe_divide('1', 'annual_churn_rate') %}
+{%- set formula_ltv %}
+    aov * annual_purchase_frequency * margin_rate * {{ expected_lifespan_years }}
+{%- endset %}
 
 with purchasers as (
     -- one row per purchaser, with the value it has in each segment type
@@ -35,7 +40,7 @@ window_orders as (
     from {{ ref('fct_orders') }}
     where
         is_purchase
-        and ordered_date > cast({{ dbt.dateadd('day', -365, as_of_date()) }} as date)
+        and ordered_date > cast({{ dbt.dateadd('day', -365, as_of) }} as date)
     group by customer_id
 ),
 
@@ -51,7 +56,7 @@ customer_months as (
     where
         month_start_date
         > cast(
-            {{ dbt.dateadd('month', -12, dbt.date_trunc('month', as_of_date())) }} as date
+            {{ dbt.dateadd('month', -12, dbt.date_trunc('month', as_of)) }} as date
         )
 ),
 
@@ -184,12 +189,9 @@ final as (
         annual_purchase_frequency,
         mean_monthly_churn_rate,
         annual_churn_rate,
-        {{ safe_divide('1', 'annual_churn_rate') }} as expected_lifespan_years,
+        {{ expected_lifespan_years }} as expected_lifespan_years,
         margin_rate,
-        {{ round_to_cents(
-            "aov * annual_purchase_frequency * margin_rate * "
-            ~ safe_divide('1', 'annual_churn_rate')
-        ) }} as formula_ltv,
+        {{ round_to_cents(formula_ltv) }} as formula_ltv,
         {{ round_to_cents('historical_ltv_per_purchaser') }}
             as historical_ltv_per_purchaser,
         {{ round_to_cents('historical_margin_per_purchaser') }}

@@ -2,9 +2,11 @@
     Live NPS. The semantic layer counts the distinct customers offered and sharing
     over any period from these rows; fct_referrals_monthly counts them per month. -#}
 
+{%- set as_of = as_of_date() %}
+
 with offers as (
     select * from {{ ref('stg_raw__referral_offers') }}
-    where cast(offered_at as date) <= {{ as_of_date() }}
+    where cast(offered_at as date) <= {{ as_of }}
 ),
 
 final as (
@@ -16,7 +18,7 @@ final as (
         cast({{ dbt.date_trunc('month', 'offered_at') }} as date) as month_start_date,
         shared_at,
         coalesce(
-            shared_at is not null and cast(shared_at as date) <= {{ as_of_date() }},
+            shared_at is not null and cast(shared_at as date) <= {{ as_of }},
             false
         ) as is_shared_by_as_of
     from offers

@@ -6,6 +6,18 @@
     month, as in fct_retention_monthly) who were referred / all new customers. A
     referrer that names no customer is nobody's referral (is_referred). -#}
 
+{%- set as_of = as_of_date() %}
+{%- set first_month %}
+    (
+        select min(month_start_date)
+        from (
+            select month_start_date from signups
+            union all
+            select month_start_date from offer_counts
+        ) as firsts
+    )
+{%- endset %}
+
 with offers as (
     select * from {{ ref('fct_referral_offers') }}
 ),
@@ -16,7 +28,7 @@ customers as (
         is_referred,
         signed_up_at
     from {{ ref('stg_raw__customers') }}
-    where cast(signed_up_at as date) <= {{ as_of_date() }}
+    where cast(signed_up_at as date) <= {{ as_of }}
 ),
 
 purchasers as (
@@ -62,11 +74,7 @@ signups as (
 ),
 
 months as (
-    {{ month_starts(
-        '(select min(month_start_date) from (select month_start_date from signups'
-        ~ ' union all select month_start_date from offer_counts) as firsts)',
-        as_of_date()
-    ) }}
+    {{ month_starts(first_month, as_of) }}
 ),
 
 final as (

@@ -23,6 +23,7 @@ with activity as {{ not_materialized() }} (
         customer_id,
         event_type,
         event_date,
+        order_id,
         revenue,
         margin,
         cast({{ dbt.dateadd('day', window_days, 'event_date') }} as date)
@@ -33,6 +34,7 @@ with activity as {{ not_materialized() }} (
 recommendations as {{ not_materialized() }} (
     select
         customer_id,
+        recommendation_id,
         recommended_date,
         cast({{ dbt.dateadd('day', window_days, 'recommended_date') }} as date)
             as window_exit_date
@@ -42,6 +44,7 @@ recommendations as {{ not_materialized() }} (
 purchases as (
     select
         customer_id,
+        order_id as source_id,
         'purchase' as event_kind,
         1 as purchases,
         revenue,
@@ -61,6 +64,7 @@ purchases as (
 reactivations_and_churns as (
     select
         customer_id,
+        order_id as source_id,
         event_type as event_kind,
         0 as purchases,
         cast(null as decimal(18, 2)) as revenue,
@@ -80,6 +84,7 @@ reactivations_and_churns as (
 purchases_leaving_the_window as (
     select
         customer_id,
+        order_id as source_id,
         'purchase_leaving_window' as event_kind,
         0 as purchases,
         cast(null as decimal(18, 2)) as revenue,
@@ -99,6 +104,7 @@ purchases_leaving_the_window as (
 recommendation_events as (
     select
         customer_id,
+        recommendation_id as source_id,
         'recommendation' as event_kind,
         0 as purchases,
         cast(null as decimal(18, 2)) as revenue,
@@ -117,6 +123,7 @@ recommendation_events as (
 recommendations_leaving_the_window as (
     select
         customer_id,
+        recommendation_id as source_id,
         'recommendation_leaving_window' as event_kind,
         0 as purchases,
         cast(null as decimal(18, 2)) as revenue,

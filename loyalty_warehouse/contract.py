@@ -20,8 +20,9 @@ class RawTable:
     required: bool
     required_columns: tuple[str, ...]
     optional_columns: tuple[str, ...]
-    # numbers; the columns named *_at are timestamps, the others text
+    # numbers; the columns named *_at are timestamps, date_columns dates, the others text
     number_columns: tuple[str, ...] = ()
+    date_columns: tuple[str, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -43,7 +44,7 @@ RAW_TABLES: dict[str, RawTable] = {
             "order_id",
             True,
             ("order_id", "customer_id", "ordered_at", "status", "revenue"),
-            ("cost",),
+            ("cost", "currency"),
             ("revenue", "cost"),
         ),
         RawTable(
@@ -61,8 +62,30 @@ RAW_TABLES: dict[str, RawTable] = {
             ("offer_id", "customer_id", "offered_at"),
             ("shared_at",),
         ),
+        RawTable(
+            "refunds",
+            "refund_id",
+            False,
+            ("refund_id", "order_id", "refunded_at", "amount"),
+            (),
+            ("amount",),
+        ),
+        # one rate per currency and date: the pair is the key; quarantine names a
+        # row by "<currency> <rate_date>"
+        RawTable(
+            "exchange_rates",
+            "currency",
+            False,
+            ("rate_date", "currency", "rate_to_reporting"),
+            (),
+            ("rate_to_reporting",),
+            ("rate_date",),
+        ),
     )
 }
+
+# Currencies: the ISO 4217 codes and their minor units live in the seed
+# seeds/currencies.csv; the demo shop's customers pay in their country's currency.
 
 # Every reason staging can give, per table, in the order they are reported. A CSV
 # row with more or fewer fields than the header has the one reason malformed_row.
@@ -86,6 +109,8 @@ QUARANTINE_REASONS: dict[str, tuple[str, ...]] = {
         "invalid_status",
         "invalid_amount",
         "negative_amount",
+        "invalid_currency",
+        "no_exchange_rate",
     ),
     "survey_responses": (
         "malformed_row",
@@ -107,5 +132,27 @@ QUARANTINE_REASONS: dict[str, tuple[str, ...]] = {
         "implausible_timestamp",
         "future_timestamp",
         "shared_before_offered",
+    ),
+    "refunds": (
+        "malformed_row",
+        "missing_id",
+        "duplicate_id",
+        "unknown_order",
+        "invalid_timestamp",
+        "implausible_timestamp",
+        "future_timestamp",
+        "invalid_amount",
+        "negative_amount",
+        "refund_exceeds_revenue",
+    ),
+    "exchange_rates": (
+        "malformed_row",
+        "missing_id",
+        "duplicate_id",
+        "invalid_timestamp",
+        "implausible_timestamp",
+        "invalid_currency",
+        "invalid_amount",
+        "negative_amount",
     ),
 }

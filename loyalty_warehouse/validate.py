@@ -160,14 +160,8 @@ def _checks(quarantine_error_share: float) -> list[Check]:
         ),
         Check(
             "quarantine.quarantined_rows[share]",
-            "select source_table, quarantined / nullif(rows_read, 0) as quarantined_share from ("
-            " select q.source_table, count(*) * 1.0 as quarantined,"
-            " max(r.rows_read) as rows_read from quarantine.quarantined_rows q"
-            " join (select 'customers' as t, count(*) as rows_read from raw.customers"
-            " union all select 'orders', count(*) from raw.orders"
-            " union all select 'survey_responses', count(*) from raw.survey_responses"
-            " union all select 'referral_offers', count(*) from raw.referral_offers) r"
-            " on q.source_table = r.t group by q.source_table)",
+            "select source_table, rows_quarantined * 1.0 / rows_read as quarantined_share"
+            " from marts.fct_raw_table_loads where rows_quarantined > 0",
             [
                 e.ExpectColumnValuesToBeBetween(
                     column="quarantined_share", min_value=0, max_value=quarantine_error_share

@@ -36,7 +36,8 @@
     {%- for column in spec.required_columns + spec.optional_columns %}
     {%- if column in matched %}
     {%- set native = types[matched[column]] %}
-    {%- if (column.endswith('_at') and is_temporal_type(native))
+    {%- set is_temporal_column = column.endswith('_at') or column in spec.get('date_columns', []) %}
+    {%- if (is_temporal_column and is_temporal_type(native))
         or (column in spec.get('number_columns', []) and is_numeric_type(native)) %}
     {{ raw_identifier(matched[column]) }} as {{ column }},
     {%- else %}

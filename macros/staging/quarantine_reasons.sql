@@ -13,12 +13,12 @@
 
 
 {% macro is_implausible(timestamp_column) -%}
-    cast({{ timestamp_column }} as date) < cast('{{ var('min_plausible_date') }}' as date)
+    {{ local_date(timestamp_column) }} < cast('{{ var('min_plausible_date') }}' as date)
 {%- endmacro %}
 
 
 {% macro is_future(timestamp_column) -%}
-    cast({{ timestamp_column }} as date) > {{ dbt.dateadd('day', 1, as_of_date()) }}
+    {{ local_date(timestamp_column) }} > {{ dbt.dateadd('day', 1, as_of_date()) }}
 {%- endmacro %}
 
 

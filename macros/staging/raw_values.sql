@@ -15,7 +15,10 @@
             and not {{ text }} rlike '[0-9] *[zZ]$'
             and not {{ text }} rlike '{{ timestamp_zone_pattern() }}'
             then null
-        else {{ loyalty_warehouse.try_cast(text, 'timestamp') }}
+        when {{ text }} rlike '[A-Za-z]$'
+            or {{ text }} rlike ':[0-9][0-9]([.][0-9]+)? *[+-][0-9][0-9](:?[0-9][0-9])?$'
+            then {{ loyalty_warehouse.try_cast(text, 'timestamp') }}
+        else {{ raw_wall_time_to_utc(loyalty_warehouse.try_cast(text, 'timestamp')) }}
     end
 {%- endmacro %}
 
@@ -28,7 +31,7 @@
         when regexp_matches({{ text }}, ':\d\d(\.\d+)?\s*([zZ]|[+-]\d\d(:?\d\d)?)$')
             then {{ utc_timestamp(loyalty_warehouse.try_cast(text, 'timestamptz')) }}
         when not regexp_matches({{ text }}, '[A-Za-z]$')
-            then {{ loyalty_warehouse.try_cast(text, 'timestamp') }}
+            then {{ raw_wall_time_to_utc(loyalty_warehouse.try_cast(text, 'timestamp')) }}
         when regexp_matches({{ text }}, '{{ timestamp_zone_pattern() }}')
             then {{ duckdb_first_occurrence(
                 utc_timestamp(loyalty_warehouse.try_cast(text, 'timestamptz')),
@@ -105,7 +108,7 @@
     {%- if data_type.startswith('timestamp with time zone') or data_type == 'timestamptz' -%}
         {{ utc_timestamp(column) }}
     {%- elif is_temporal_type(data_type) -%}
-        cast({{ column }} as timestamp)
+        {{ raw_wall_time_to_utc('cast(' ~ column ~ ' as timestamp)') }}
     {%- else -%}
         {{ parse_timestamp(column) }}
     {%- endif -%}
@@ -153,4 +156,16 @@
 {#- A Spark timestamp is an instant, shown in the session time zone (UTC). -#}
 {% macro spark__utc_timestamp(expression) -%}
     cast({{ expression }} as timestamp)
+{%- endmacro %}
+
+
+{% macro raw_date(relation, column) -%}
+    {%- if is_temporal_type(raw_column_type(relation, column)) -%}
+        cast({{ column }} as date)
+    {%- else -%}
+        case
+            when {{ matches_pattern(clean_text(column), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') }}
+                then {{ loyalty_warehouse.try_cast(clean_text(column), 'date') }}
+        end
+    {%- endif -%}
 {%- endmacro %}

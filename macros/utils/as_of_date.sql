@@ -33,7 +33,7 @@
         min(event_date) as first_event_date,
         max(event_date) as last_event_date
     from (
-        select cast(parsed_at as date) as event_date
+        select {{ local_date('parsed_at') }} as event_date
         from (
             {%- for relation, column in relations_and_columns %}
             select {{ raw_timestamp(relation, column) }} as parsed_at from {{ relation }}

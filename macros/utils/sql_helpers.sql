@@ -84,3 +84,30 @@
 {% macro unknown_if_missing(column) -%}
     coalesce({{ column }}, 'unknown')
 {%- endmacro %}
+
+
+{#- In a select list: one row per date from start_date up to the day before
+    end_date (end_date after start_date). -#}
+{% macro date_series(start_date, end_date) -%}
+    {{ return(adapter.dispatch('date_series', 'loyalty_warehouse')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__date_series(start_date, end_date) -%}
+    unnest(generate_series(
+        cast({{ start_date }} as timestamp),
+        cast({{ end_date }} as timestamp) - interval 1 day,
+        interval 1 day
+    ))
+{%- endmacro %}
+
+{% macro spark__date_series(start_date, end_date) -%}
+    explode(sequence(
+        {{ start_date }}, date_sub({{ end_date }}, 1), interval 1 day
+    ))
+{%- endmacro %}
+
+
+{#- An amount in another currency converted at a rate, rounded to cents once. -#}
+{% macro converted_to_cents(amount, rate) -%}
+    {{ cents(amount ~ ' * ' ~ rate) }}
+{%- endmacro %}

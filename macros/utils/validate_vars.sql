@@ -71,6 +71,14 @@
             ~ "letters (USD, EUR, JPY), got '" ~ currency ~ "'") -%}
     {%- endif -%}
 
+    {%- for name in ['reporting_timezone', 'raw_timezone'] -%}
+        {%- set zone = var(name) -%}
+        {%- if zone is not string or zone not in modules.pytz.all_timezones -%}
+            {%- do errors.append(name ~ " must be an IANA time zone name (UTC, "
+                ~ "Europe/Berlin, America/New_York), got '" ~ zone ~ "'") -%}
+        {%- endif -%}
+    {%- endfor -%}
+
     {%- do errors.extend(identifier_var_errors()) -%}
 
     {%- if errors -%}

@@ -5,6 +5,8 @@
     ['orders', 'base_raw__orders', 'order_id'],
     ['survey_responses', 'base_raw__survey_responses', 'response_id'],
     ['referral_offers', 'base_raw__referral_offers', 'offer_id'],
+    ['refunds', 'base_raw__refunds', 'refund_id'],
+    ['exchange_rates', 'base_raw__exchange_rates', 'rate_key'],
 ] %}
 
 with

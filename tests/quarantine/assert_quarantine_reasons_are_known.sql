@@ -4,6 +4,7 @@
     'missing_id', 'duplicate_id', 'unknown_customer', 'invalid_timestamp',
     'implausible_timestamp', 'future_timestamp', 'invalid_status', 'invalid_amount', 'negative_amount',
     'invalid_score', 'unknown_survey_type', 'shared_before_offered', 'malformed_row',
+    'invalid_currency', 'no_exchange_rate', 'unknown_order', 'refund_exceeds_revenue',
 ] %}
 {#- reason, with every known reason replaced by '' -#}
 {%- set stripped = namespace(sql='reason') %}

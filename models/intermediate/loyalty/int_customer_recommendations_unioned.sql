@@ -14,7 +14,7 @@ shares as (
     select
         customer_id,
         'shared_offer' as recommendation_type,
-        cast(shared_at as date) as recommended_date
+        shared_date as recommended_date
     from offers
     where shared_at is not null
 ),
@@ -23,7 +23,7 @@ referred_signups as (
     select
         referred.referred_by_customer_id as customer_id,
         'referred_signup' as recommendation_type,
-        cast(referred.signed_up_at as date) as recommended_date
+        referred.signed_up_date as recommended_date
     from customers as referred
     where referred.is_referred
 ),

@@ -3,7 +3,7 @@
 
 with customers as (
     select * from {{ ref('stg_raw__customers') }}
-    where cast(signed_up_at as date) <= {{ as_of_date() }}
+    where signed_up_date <= {{ as_of_date() }}
 ),
 
 purchases as (
@@ -13,7 +13,7 @@ purchases as (
 final as (
     select
         customers.customer_id,
-        cast({{ dbt.date_trunc('month', 'customers.signed_up_at') }} as date)
+        cast({{ dbt.date_trunc('month', 'customers.signed_up_date') }} as date)
             as signup_month,
         cast({{ dbt.date_trunc('month', 'purchases.first_purchase_date') }} as date)
             as first_purchase_month

@@ -9,7 +9,7 @@ with customers as (
         customer_id,
         is_referred,
         referred_by_customer_id,
-        signed_up_at
+        signed_up_date
     from {{ ref('stg_raw__customers') }}
 ),
 
@@ -45,7 +45,7 @@ nps_answers as (
         customer_id,
         score,
         {{ nps_category('score') }} as nps_category,
-        cast(responded_at as date) as responded_date,
+        responded_date,
         row_number() over (
             partition by customer_id order by responded_at desc, response_id desc
         ) as recency_rank
@@ -53,7 +53,7 @@ nps_answers as (
     where
         survey_type = 'nps'
         and customer_id is not null
-        and cast(responded_at as date) <= {{ as_of }}
+        and responded_date <= {{ as_of }}
 ),
 
 latest_nps as (
@@ -71,7 +71,7 @@ referrals as (
         on referred.customer_id = referred_purchases.customer_id
     where
         referred.is_referred
-        and cast(referred.signed_up_at as date) <= {{ as_of }}
+        and referred.signed_up_date <= {{ as_of }}
     group by referred.referred_by_customer_id
 ),
 

@@ -1,31 +1,29 @@
-{#- Every staged order. Purchases (completed, on or before the as-of date) are
-    numbered per customer in the order they were placed, with the previous purchase
-    they follow: the sequenced orders every retention and value model builds on, and
-    fct_orders publishes.
+{#- Every staged order, its money converted and net of refunds
+    (int_orders_converted). Purchases (completed, not refunded in full, on or before
+    the as-of date) are numbered per customer in the order they were placed, with
+    the previous purchase they follow: the sequenced orders every retention and
+    value model builds on, and fct_orders publishes.
 
     Incremental by month (dbt_project.yml, macros/incremental): a daily build
     re-derives the orders dated from the window start on, which moves back to the
     earliest month whose staged orders changed (an order staged again with another
-    status, amount, date or customer; a month that lost its orders). A kept order is
+    status, amount, currency, date or customer, or refunded since; a month that lost
+    its orders). A kept order is
     dated before every re-derived one, so its number and previous purchase cannot
     change; a re-derived purchase's number carries on from the customer's kept
     purchases (kept_purchases). A row with a null order_id marks a replaced month
     (macro with_month_markers). -#}
 
 {%- set order_columns = [
-    'order_id', 'customer_id', 'status', 'revenue', 'cost', 'ordered_at'
+    'order_id', 'customer_id', 'status', 'currency', 'gross_revenue', 'revenue', 'cost',
+    'ordered_at'
 ] -%}
 {%- set revenue_less_cost %}{{ cents('revenue') }} - {{ cents('cost') }}{%- endset %}
 {%- set staged_orders %}
     select
-        order_id,
-        customer_id,
-        status,
-        {{ cents('revenue') }} as revenue,
-        {{ cents('cost') }} as cost,
-        ordered_at,
+        {{ order_columns | join(', ') }},
         cast({{ dbt.date_trunc('month', 'ordered_date') }} as date) as month_start_date
-    from {{ ref('stg_raw__orders') }}
+    from {{ ref('int_orders_converted') }}
 {%- endset %}
 {%- set kept_orders %}
     select {{ order_columns | join(', ') }}, month_start_date
@@ -43,14 +41,17 @@
 ) %}
 
 with orders as (
-    select * from {{ ref('stg_raw__orders') }}
+    select * from {{ ref('int_orders_converted') }}
     where ordered_date >= {{ window_start }}
 ),
 
 flagged as (
+    -- an order refunded in full, by its status or by refunds, is not a purchase
     select
         *,
-        is_purchase_status and ordered_date <= {{ as_of_date() }} as is_purchase
+        is_purchase_status
+        and not is_fully_refunded
+        and ordered_date <= {{ as_of_date() }} as is_purchase
     from orders
 ),
 
@@ -115,7 +116,13 @@ final as (
         customer_order_number,
         {{ datediff_bigint('previous_purchase_date', 'ordered_date', 'day') }}
             as days_since_previous_purchase,
-        -- money rounded to cents once, here (staging keeps what was written)
+        -- money in the reporting currency, rounded to cents once
+        -- (int_orders_converted); staging keeps what was written
+        currency,
+        exchange_rate,
+        revenue_in_order_currency,
+        gross_revenue,
+        {{ cents('refunded_amount') }} as refunded_amount,
         {{ cents('revenue') }} as revenue,
         {{ cents('cost') }} as cost,
         {{ cents(revenue_less_cost) }} as margin,

@@ -15,9 +15,9 @@
 {%- set staged_responses %}
     select
         {{ response_columns | join(', ') }},
-        cast({{ dbt.date_trunc('month', 'responded_at') }} as date) as month_start_date
+        cast({{ dbt.date_trunc('month', 'responded_date') }} as date) as month_start_date
     from {{ ref('stg_raw__survey_responses') }}
-    where cast(responded_at as date) <= {{ as_of }}
+    where responded_date <= {{ as_of }}
 {%- endset %}
 {%- set kept_responses %}
     select {{ response_columns | join(', ') }}, month_start_date
@@ -36,8 +36,8 @@
 with responses as (
     select * from {{ ref('stg_raw__survey_responses') }}
     where
-        cast(responded_at as date) >= {{ window_start }}
-        and cast(responded_at as date) <= {{ as_of }}
+        responded_date >= {{ window_start }}
+        and responded_date <= {{ as_of }}
 ),
 
 final as (
@@ -51,8 +51,8 @@ final as (
         score,
         is_anonymous,
         responded_at,
-        cast(responded_at as date) as responded_date,
-        cast({{ dbt.date_trunc('month', 'responded_at') }} as date) as month_start_date
+        responded_date,
+        cast({{ dbt.date_trunc('month', 'responded_date') }} as date) as month_start_date
     from responses
 )
 

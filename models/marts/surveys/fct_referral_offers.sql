@@ -6,7 +6,7 @@
 
 with offers as (
     select * from {{ ref('stg_raw__referral_offers') }}
-    where cast(offered_at as date) <= {{ as_of }}
+    where offered_date <= {{ as_of }}
 ),
 
 final as (
@@ -14,11 +14,11 @@ final as (
         offer_id,
         customer_id,
         offered_at,
-        cast(offered_at as date) as offered_date,
-        cast({{ dbt.date_trunc('month', 'offered_at') }} as date) as month_start_date,
+        offered_date,
+        cast({{ dbt.date_trunc('month', 'offered_date') }} as date) as month_start_date,
         shared_at,
         coalesce(
-            shared_at is not null and cast(shared_at as date) <= {{ as_of }},
+            shared_at is not null and shared_date <= {{ as_of }},
             false
         ) as is_shared_by_as_of
     from offers

@@ -26,9 +26,9 @@ customers as (
     select
         customer_id,
         is_referred,
-        signed_up_at
+        signed_up_date
     from {{ ref('stg_raw__customers') }}
-    where cast(signed_up_at as date) <= {{ as_of }}
+    where signed_up_date <= {{ as_of }}
 ),
 
 purchasers as (
@@ -66,7 +66,7 @@ new_customers as (
 
 signups as (
     select
-        cast({{ dbt.date_trunc('month', 'signed_up_at') }} as date) as month_start_date,
+        cast({{ dbt.date_trunc('month', 'signed_up_date') }} as date) as month_start_date,
         count(*) as signups,
         count(case when is_referred then 1 end) as referred_signups
     from customers

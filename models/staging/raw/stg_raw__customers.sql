@@ -10,7 +10,8 @@ final as (
         country_code,
         acquisition_channel,
         is_referred,
-        signed_up_at
+        signed_up_at,
+        {{ local_date('signed_up_at') }} as signed_up_date
     from base
     where quarantine_reason is null
 )

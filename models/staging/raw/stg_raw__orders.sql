@@ -13,9 +13,10 @@ final as (
         base.status,
         base.revenue,
         base.cost,
+        base.currency,
         statuses.is_purchase as is_purchase_status,
         base.ordered_at,
-        cast(base.ordered_at as date) as ordered_date
+        {{ local_date('base.ordered_at') }} as ordered_date
     from base
     inner join statuses on base.status = statuses.status
     where base.quarantine_reason is null

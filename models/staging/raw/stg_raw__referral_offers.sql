@@ -8,7 +8,9 @@ final as (
         customer_id,
         shared_at is not null as is_shared,
         offered_at,
-        shared_at
+        shared_at,
+        {{ local_date('offered_at') }} as offered_date,
+        {{ local_date('shared_at') }} as shared_date
     from base
     where quarantine_reason is null
 )

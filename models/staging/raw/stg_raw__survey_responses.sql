@@ -10,7 +10,8 @@ final as (
         comment,
         score,
         customer_id is null as is_anonymous,
-        responded_at
+        responded_at,
+        {{ local_date('responded_at') }} as responded_date
     from base
     where quarantine_reason is null
 )

@@ -18,6 +18,20 @@ statuses as (
     select status from {{ ref('order_statuses') }}
 ),
 
+currencies as (
+    select currency from {{ ref('currencies') }}
+),
+
+first_rates as (
+    -- the first date each currency has a staged rate (stg_raw__exchange_rates)
+    select
+        currency,
+        min(rate_date) as first_rate_date
+    from {{ ref('base_raw__exchange_rates') }}
+    where quarantine_reason is null
+    group by currency
+),
+
 typed as (
     select
         source_row_number,
@@ -28,6 +42,9 @@ typed as (
         {{ raw_number(raw, 'revenue', 'decimal(18, 4)') }} as revenue,
         {{ raw_number(raw, 'cost', 'decimal(18, 4)') }} as cost,
         {{ raw_is_missing(raw, 'cost') }} as is_cost_missing,
+        coalesce(
+            upper({{ clean_text('currency') }}), '{{ var('reporting_currency') }}'
+        ) as currency,
         {{ raw_timestamp(raw, 'ordered_at') }} as ordered_at
     from source
 ),
@@ -41,11 +58,18 @@ checked as (
         typed.*,
         customers.customer_id is not null as is_known_customer,
         statuses.status is not null as is_valid_status,
+        currencies.currency is not null as is_valid_currency,
+        -- a rate on or before the order's local date (the latest such converts it)
+        typed.currency = '{{ var('reporting_currency') }}'
+        or coalesce(first_rates.first_rate_date <= {{ local_date('typed.ordered_at') }}, false)
+            as has_exchange_rate,
         coalesce(typed.source_row_number > repeated_ids.first_row_number, false)
             as is_duplicate_id
     from typed
     left join customers on typed.customer_id = customers.customer_id
     left join statuses on typed.status = statuses.status
+    left join currencies on typed.currency = currencies.currency
+    left join first_rates on typed.currency = first_rates.currency
     left join repeated_ids on typed.order_id = repeated_ids.order_id
 )
 
@@ -57,6 +81,7 @@ select
     status,
     revenue,
     cost,
+    currency,
     ordered_at,
     {{ quarantine_reasons([
         ['missing_id', 'order_id is null'],
@@ -68,5 +93,7 @@ select
         ['invalid_status', 'not is_valid_status'],
         ['invalid_amount', 'revenue is null or (cost is null and not is_cost_missing)'],
         ['negative_amount', 'revenue < 0 or cost < 0'],
+        ['invalid_currency', 'not is_valid_currency'],
+        ['no_exchange_rate', 'is_valid_currency and ordered_at is not null and not has_exchange_rate'],
     ]) }} as quarantine_reason
 from checked

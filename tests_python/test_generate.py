@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 
 import numpy as np
+import pandas as pd
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
 from loyalty_warehouse import generate as g
-from loyalty_warehouse.contract import RAW_TABLES
+from loyalty_warehouse.contract import QUARANTINE_REASONS, RAW_TABLES
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +41,7 @@ def test_the_files_do_not_depend_on_the_chunk_size(tmp_path, file_format):
         return {p.name: p.read_bytes() for p in written.paths}
 
     one_block = files(g.BLOCK_CUSTOMERS)
-    assert len(one_block) == 5  # four tables and the manifest
+    assert len(one_block) == len(RAW_TABLES) + 1  # every table and the manifest
     assert files(2 * g.BLOCK_CUSTOMERS) == one_block
     assert files(customers) == one_block
 
@@ -136,6 +137,52 @@ def test_purchases_peak_in_december(demo):
     assert counts[12] > 1.3 * counts[6]
 
 
+def test_some_completed_orders_are_refunded_in_part(demo):
+    orders = demo.tables["orders"].to_pandas().set_index("order_id")
+    refunds = demo.tables["refunds"].to_pandas()
+    assert (refunds["refund_id"] == [f"RF{i:06d}" for i in range(1, len(refunds) + 1)]).all()
+    assert refunds["refunded_at"].is_monotonic_increasing
+    order = orders.loc[refunds["order_id"]]
+    assert (order["status"] == "completed").all() and (refunds["amount"] > 0).all()
+    total = refunds.groupby("order_id")["amount"].sum()
+    assert (total < orders.loc[total.index, "revenue"]).all()
+    delay = (refunds["refunded_at"] - order["ordered_at"].to_numpy()).dt.total_seconds() / 86400
+    assert delay.between(*g.REFUND_DELAY_DAYS).all()
+    assert refunds["refunded_at"].max() <= orders["ordered_at"].max()  # not after the as-of
+    # orders with a month to go: refunded at the share (binomial sd about 0.001)
+    month_to_go = orders["ordered_at"] < np.datetime64(g.DEFAULT_END_DATE) - np.timedelta64(31, "D")
+    completed = orders[(orders["status"] == "completed") & month_to_go].index
+    refunded = completed.isin(refunds["order_id"]).mean()
+    assert refunded == pytest.approx(g.PARTIAL_REFUND_SHARE, abs=0.005)
+    twice = (refunds["order_id"].value_counts() == 2).mean()
+    assert twice == pytest.approx(g.SECOND_REFUND_SHARE, abs=0.02)
+
+
+def test_orders_are_paid_in_the_customers_currency_at_the_shops_daily_rate(demo):
+    customers = demo.tables["customers"].to_pandas().set_index("customer_id")
+    orders = demo.tables["orders"].to_pandas()
+    country = customers.loc[orders["customer_id"], "country_code"].to_numpy()
+    assert (orders["currency"] == pd.Series(country).map(g.COUNTRY_CURRENCY)).all()
+    rates = demo.tables["exchange_rates"].to_pandas()
+    for currency, level in g.EXCHANGE_RATE_LEVELS.items():
+        rate = rates[rates["currency"] == currency]
+        assert rate["rate_date"].is_unique and rate["rate_date"].max() == g.DEFAULT_END_DATE
+        assert (np.diff(rate["rate_date"]) == pd.Timedelta(days=1)).all()
+        assert rate["rate_to_reporting"].between(0.75 * level, 1.25 * level).all(), currency
+        assert np.abs(np.diff(np.log(rate["rate_to_reporting"]))).max() < 0.03
+    # each order's rate is the one of its day in the shop's time zone
+    shop = orders["ordered_at"].dt.tz_localize("UTC").dt.tz_convert(g.SHOP_TIMEZONE)
+    day = shop.dt.date.rename("rate_date")
+    rate = pd.concat([orders, day], axis=1).merge(rates, on=["rate_date", "currency"], how="left")
+    foreign = rate["currency"] != g.REPORTING_CURRENCY
+    assert rate.loc[foreign, "rate_to_reporting"].notna().all()
+    completed = rate[rate["status"] == "completed"]
+    usd = (completed["revenue"] * completed["rate_to_reporting"].fillna(1.0)).sum()
+    # each order was rounded to the cent in its currency: about 0.003 USD sd per order
+    truth = demo.truth["shop"]["completed_revenue"]
+    assert abs(usd - truth) < 0.02 * foreign.sum() ** 0.5
+
+
 def test_bg_nbd_simulation_limits():
     """Checks of simulate_bg_nbd against the process it claims to simulate."""
     rng = np.random.default_rng(0)
@@ -192,13 +239,10 @@ def test_dirty_injects_each_reason_at_the_rate(tmp_path):
     cfg = g.GeneratorConfig(customers=4_000, seed=9, dirty_rate=0.02, file_format="csv")
     written = g.write_raw(cfg, tmp_path)
     counts = written.truth["dirty_counts"]
-    assert set(counts["orders"]) == {
-        "malformed_row", "missing_id", "duplicate_id", "unknown_customer",
-        "invalid_timestamp", "implausible_timestamp", "future_timestamp", "invalid_status",
-        "invalid_amount",
-        "negative_amount",
-    }  # fmt: skip
-    for table in ("orders", "survey_responses", "referral_offers"):
+    for table in RAW_TABLES:
+        assert set(counts[table]) == set(QUARANTINE_REASONS[table]), table
+        if table == "customers":
+            continue
         rows = written.truth["counts"][table]
         for reason, k in counts[table].items():
             # each row draws its reason: binomial(rows, rate); 4 sd either side
@@ -222,7 +266,7 @@ def test_a_malformed_row_has_a_field_too_many_or_too_few(tmp_path):
             assert len(fields) == (width + 1 if table == "orders" else width - 1), lines[position]
 
 
-def test_dirty_rows_spoil_a_clean_data_set_and_never_a_referenced_customer():
+def test_dirty_rows_spoil_a_clean_data_set_and_never_a_referenced_row():
     """Dirty rows are drawn from streams of their own: the same seed without --dirty
     gives the same rows, so the clean id of every spoiled customer is known."""
     clean = g.generate(g.GeneratorConfig(customers=2_000, seed=9))
@@ -239,3 +283,16 @@ def test_dirty_rows_spoil_a_clean_data_set_and_never_a_referenced_customer():
     used |= set(clean.tables["customers"]["referred_by_customer_id"].to_pylist())
     assert len(spoiled) > 100
     assert not (spoiled & used)
+    # no refunded order is spoiled or repeated (its refunds would name a refused order)
+    spoiled_orders = {r[2] for r in data.manifest if r[0] == "orders" and r[2]}
+    refunds = clean.tables["refunds"].to_pandas()
+    assert spoiled_orders and not spoiled_orders & set(refunds["order_id"])
+    # a refund made larger than its order's revenue is its order's only refund
+    revenue = clean.tables["orders"].to_pandas().set_index("order_id")["revenue"]
+    rows = [r[1] - 1 for r in data.manifest if r[3] == "refund_exceeds_revenue"]
+    exceeding = data.tables["refunds"].to_pandas().iloc[rows]
+    assert (exceeding["amount"].astype(float) > revenue[exceeding["order_id"]].to_numpy()).all()
+    assert (refunds["order_id"].value_counts()[exceeding["order_id"]] == 1).all()
+    # each currency's first rate stays: the orders of that day have no other
+    first_rates = {r[1] for r in data.manifest if r[0] == "exchange_rates"}
+    assert first_rates and min(first_rates) > len(g.EXCHANGE_RATE_LEVELS)

@@ -1,7 +1,7 @@
 """One block of customers, simulated from its own random stream.
 
-A block is the unit of randomness: its customers, their purchases, orders, answers
-and offers come from ``numpy.random.default_rng([seed, block number])``, so a data
+A block is the unit of randomness: its customers, their purchases, orders, answers,
+offers and refunds come from ``numpy.random.default_rng([seed, block number])``, so a data
 set is the same for a seed however many blocks are simulated at once. Indexes in a
 block's arrays are local to it (0 .. customers - 1).
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import purchases, referrals, surveys
+from . import money, purchases, referrals, refunds, surveys
 from .parameters import (
     CHANNEL_SHARES,
     CHANNELS,
@@ -35,18 +35,21 @@ class Block:
     orders: dict[str, np.ndarray]
     surveys: dict[str, np.ndarray]
     offers: dict[str, np.ndarray]
+    refunds: dict[str, np.ndarray]
+    revenue_cents: int  # of the completed orders, in the reporting currency
 
     def events(self, table: str) -> dict[str, np.ndarray]:
         """The block's rows of one raw event table, as arrays."""
         return {"orders": self.orders, "survey_responses": self.surveys,
-                "referral_offers": self.offers}[table]  # fmt: skip
+                "referral_offers": self.offers, "refunds": self.refunds}[table]  # fmt: skip
 
 
-def simulate_block(cfg: GeneratorConfig, clock: purchases.SeasonalClock, number: int,
-                   customers: int) -> Block:  # fmt: skip
+def simulate_block(cfg: GeneratorConfig, clock: purchases.SeasonalClock, rates: money.Rates,
+                   number: int, customers: int) -> Block:  # fmt: skip
     """Simulate ``customers`` customers: most sign up on their own; REFERRED_SHARE of
     them are friends brought by the shares of the others (topped up with organic
-    sign-ups when too few shares bring one)."""
+    sign-ups when too few shares bring one). Orders are paid in the customer's
+    country's currency; some completed ones are refunded in part."""
     rng = np.random.default_rng([cfg.seed, number])
     end = float(cfg.days)
     n_referred = round(REFERRED_SHARE * customers)
@@ -72,6 +75,11 @@ def simulate_block(cfg: GeneratorConfig, clock: purchases.SeasonalClock, number:
     everyone = purchases.concat_cohorts(base, referred)
     country = rng.choice(len(COUNTRY_SHARES), customers, p=list(COUNTRY_SHARES.values()))
     has_email = rng.random(customers) < EMAIL_SHARE
+    orders = purchases.orders(rng, everyone, end)
+    answers = surveys.surveys(rng, everyone, end)
+    revenue_cents = money.in_currency(
+        rates, orders, money.COUNTRY_CURRENCY_CODE[country[orders["owner"]]]
+    )
     return Block(
         signup=everyone.signup,
         channel=everyone.channel,
@@ -80,7 +88,9 @@ def simulate_block(cfg: GeneratorConfig, clock: purchases.SeasonalClock, number:
         referrer=np.concatenate((np.full(n_base, -1), referrer, np.full(n_fill, -1))),
         purchaser=everyone.purchaser,
         transactions=int(everyone.tx_time.size),
-        orders=purchases.orders(rng, everyone, end),
-        surveys=surveys.surveys(rng, everyone, end),
+        orders=orders,
+        surveys=answers,
         offers={k: np.concatenate((base_offers[k], referred_offers[k])) for k in base_offers},
+        refunds=refunds.refunds(rng, orders, end, number),
+        revenue_cents=revenue_cents,
     )

@@ -1,37 +1,47 @@
 """Dirty rows: every quarantine reason of the raw contract, injected on purpose.
 
 Each reason has a small function below that spoils one row in place, the way a real
-export goes wrong; ``INJECTORS`` maps the reason to it. ``corrupt`` picks, in one group
-of rows, about ``rate`` of the rows for each reason of the table (disjoint rows, one
-reason each, the reasons of ``contract.QUARANTINE_REASONS``) and a further ``rate``
-of untouched rows to repeat at the end of the file as duplicates. ``malformed_row``
-applies to CSV files only: such a row is written with a field too many or too few.
+export goes wrong; ``INJECTORS`` maps the reason to it. ``dirty_rows.corrupt`` picks,
+in one group of rows, about ``rate`` of the rows for each reason of the table
+(disjoint rows, one reason each, the reasons of ``contract.QUARANTINE_REASONS``) and a
+further ``rate`` of untouched rows to repeat at the end of the file as duplicates.
+``malformed_row`` applies to CSV files only: such a row is written with a field too
+many or too few.
+
+Each spoiled row must have that one problem and no other, and must not spoil other
+rows: the build's quarantine then lists exactly the rows of the manifest.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from loyalty_warehouse.contract import QUARANTINE_REASONS, RAW_TABLES
 
 INVALID_TIMESTAMPS = ["not a date", "2024-02-30 10:00:00", "31/12/2024", "yesterday"]
+INVALID_DATES = ["not a date", "2024-02-30", "31/12/2024", "yesterday"]
 INVALID_STATUSES = ["shipped", "complete", "done", "unknown"]
 INVALID_AMOUNTS = ["12,50", "abc", "N/A", "1e40", "1_000"]
+ZERO_AMOUNTS = ["0", "0.00"]  # refused where an amount must be positive
 IMPLAUSIBLE_TIMESTAMPS = ["1900-01-01 00:00:00", "0001-01-01 00:00:00", "1970-01-01 00:00:00"]
 UNKNOWN_SURVEY_TYPES = ["promoter", "nps2", "csat5", "rating"]
 TOO_HIGH_SCORES = {"nps": "11", "csat": "6", "ces": "8"}
+# not ISO 4217 codes, though staging trims and upper-cases ("eur" is fine)
+INVALID_CURRENCIES = {"USD": "US$", "EUR": "EURO", "GBP": "UKP", "CAD": "CAN$", "AUD": "A$"}
+# ISO 4217 codes with no exchange rates
+UNRATED_CURRENCIES = ["CHF", "SEK", "nok"]
 TIMESTAMP_COLUMNS = {
     "customers": "signed_up_at",
     "orders": "ordered_at",
     "survey_responses": "responded_at",
     "referral_offers": "offered_at",
+    "refunds": "refunded_at",
+    "exchange_rates": "rate_date",
 }
+AMOUNT_COLUMNS = {"orders": "revenue", "refunds": "amount", "exchange_rates": "rate_to_reporting"}
 
 Columns = dict[str, np.ndarray]  # a group of rows as text, column by column
 Injector = Callable[[str, Columns, int, int, np.random.Generator], None]
@@ -43,18 +53,27 @@ Injector = Callable[[str, Columns, int, int, np.random.Generator], None]
 
 
 def missing_id(table, cols, i, position, rng):
-    """The id is missing: empty, or only spaces."""
+    """The id is missing: empty, or only spaces (an exchange rate's currency, or its
+    date)."""
+    if table == "exchange_rates" and position % 3 == 2:
+        cols["rate_date"][i] = None
+        return
     cols[RAW_TABLES[table].id_column][i] = None if position % 2 == 0 else "  "
 
 
 def invalid_timestamp(table, cols, i, position, rng):
     """The row's time is not a timestamp (or not a real day)."""
-    cols[TIMESTAMP_COLUMNS[table]][i] = INVALID_TIMESTAMPS[position % len(INVALID_TIMESTAMPS)]
+    values = INVALID_DATES if table == "exchange_rates" else INVALID_TIMESTAMPS
+    cols[TIMESTAMP_COLUMNS[table]][i] = values[position % len(values)]
 
 
 def implausible_timestamp(table, cols, i, position, rng):
     """The row's time is a placeholder long before the shop existed (1900, year 1,
-    the Unix epoch)."""
+    the Unix epoch). An exchange rate gets a day of its own in the 1900s, so that no
+    two rows of a currency share one (which would be a duplicate too)."""
+    if table == "exchange_rates":
+        cols["rate_date"][i] = (date(1900, 1, 1) + timedelta(days=position % 30_000)).isoformat()
+        return
     cols[TIMESTAMP_COLUMNS[table]][i] = IMPLAUSIBLE_TIMESTAMPS[
         position % len(IMPLAUSIBLE_TIMESTAMPS)
     ]
@@ -78,14 +97,42 @@ def invalid_status(table, cols, i, position, rng):
     cols["status"][i] = INVALID_STATUSES[position % len(INVALID_STATUSES)]
 
 
+def unknown_order(table, cols, i, position, rng):
+    """The refund names an order that is not in the orders file."""
+    cols["order_id"][i] = f"X{rng.integers(0, 10**7):07d}"
+
+
 def invalid_amount(table, cols, i, position, rng):
-    """The revenue is not a number with a decimal point."""
-    cols["revenue"][i] = INVALID_AMOUNTS[position % len(INVALID_AMOUNTS)]
+    """The amount (an order's revenue) is not a number with a decimal point; a
+    refund's amount or a rate is also refused when zero."""
+    values = INVALID_AMOUNTS + (ZERO_AMOUNTS if table != "orders" else [])
+    cols[AMOUNT_COLUMNS[table]][i] = values[position % len(values)]
 
 
 def negative_amount(table, cols, i, position, rng):
-    """The revenue is negative."""
-    cols["revenue"][i] = f"-{float(cols['revenue'][i]) + 1:.2f}"
+    """The amount (an order's revenue) is negative."""
+    column = AMOUNT_COLUMNS[table]
+    cols[column][i] = f"-{float(cols[column][i]) + 1:.2f}"
+
+
+def invalid_currency(table, cols, i, position, rng):
+    """The currency is not an ISO 4217 code (a symbol, a name, an old code)."""
+    codes = list(INVALID_CURRENCIES.values())
+    if table == "exchange_rates":  # one per currency: no two rows of a date alike
+        cols["currency"][i] = INVALID_CURRENCIES[cols["currency"][i]]
+    else:
+        cols["currency"][i] = codes[position % len(codes)]
+
+
+def no_exchange_rate(table, cols, i, position, rng):
+    """The order is paid in a real currency the rate table does not have."""
+    cols["currency"][i] = UNRATED_CURRENCIES[position % len(UNRATED_CURRENCIES)]
+
+
+def refund_exceeds_revenue(table, cols, i, position, rng):
+    """The only refund of an order is larger than the order's revenue."""
+    revenue = float(cols["order_revenue"][i])
+    cols["amount"][i] = f"{revenue + max(1.0, round(revenue / 2, 2)):.2f}"
 
 
 def unknown_survey_type(table, cols, i, position, rng):
@@ -118,9 +165,13 @@ INJECTORS: dict[str, Injector] = {
         implausible_timestamp,
         future_timestamp,
         unknown_customer,
+        unknown_order,
         invalid_status,
         invalid_amount,
         negative_amount,
+        invalid_currency,
+        no_exchange_rate,
+        refund_exceeds_revenue,
         unknown_survey_type,
         invalid_score,
         shared_before_offered,
@@ -141,99 +192,3 @@ def in_place_reasons(table: str, csv: bool) -> list[str]:
 def max_rate(csv: bool) -> float:
     """The largest rate at which every table's reasons still fit in disjoint rows."""
     return 1 / max(len(in_place_reasons(t, csv)) + 1 for t in QUARANTINE_REASONS)
-
-
-# ------------------------------------------------------------------ a group of rows
-
-
-@dataclass
-class Corrupted:
-    columns: Columns
-    malformed: list[int] = field(default_factory=list)  # rows to write malformed
-    manifest: list[tuple[str, int, str | None, str]] = field(default_factory=list)
-    duplicates: list[dict[str, str | None]] = field(default_factory=list)
-
-
-def as_text(table: pa.Table) -> Columns:
-    """The table's columns as text, the way a CSV export writes them."""
-    out = {}
-    for name in table.column_names:
-        col = table[name]
-        if pa.types.is_timestamp(col.type):
-            col = pc.strftime(col, "%Y-%m-%d %H:%M:%S")
-        out[name] = col.cast(pa.string()).to_numpy(zero_copy_only=False).astype(object)
-    return out
-
-
-def corrupt(
-    table: str,
-    rows: pa.Table,
-    first_position: int,
-    rate: float,
-    rng: np.random.Generator,
-    csv: bool,
-    eligible: np.ndarray | None = None,
-) -> Corrupted:
-    """Spoil about ``rate`` of ``rows`` per reason and pick duplicates among the rest.
-
-    ``first_position`` is the 1-based position of the group's first row in the file;
-    only ``eligible`` rows (all when None) are spoiled: customers whose id is used
-    elsewhere stay intact, so no order or answer loses its customer.
-    """
-    cols = as_text(rows)
-    n = rows.num_rows
-    reasons = in_place_reasons(table, csv)
-    eligible = np.ones(n, bool) if eligible is None else eligible
-    share = eligible.mean() if n else 1.0
-    # per reason, rate of all rows, drawn among the eligible ones
-    p = min(rate / share, 1 / len(reasons)) if share > 0 else 0.0
-    draw = np.where(eligible, rng.random(n), 1.0)
-    reason_of = np.floor(draw / p).astype(np.int64) if p > 0 else np.full(n, len(reasons))
-    out = Corrupted(cols)
-    id_column = RAW_TABLES[table].id_column
-    original_ids = cols[id_column].copy()
-    for i in np.flatnonzero(reason_of < len(reasons)):
-        reason = reasons[reason_of[i]]
-        position = first_position + int(i)
-        INJECTORS[reason](table, cols, int(i), position, rng)
-        if reason == "malformed_row":
-            out.malformed.append(int(i))
-        record_id = None if reason == "missing_id" else original_ids[i]
-        out.manifest.append((table, position, record_id, reason))
-
-    untouched = reason_of >= len(reasons)
-    untouched_share = untouched.mean() if n else 1.0
-    p_duplicate = min(1.0, rate / untouched_share) if untouched_share > 0 else 0.0
-    picked = untouched & (rng.random(n) < p_duplicate)
-    for i in np.flatnonzero(picked):
-        out.duplicates.append({c: v[i] for c, v in cols.items()})
-    return out
-
-
-def conflicting(table: str, row: dict[str, str | None], number: int) -> dict[str, str | None]:
-    """Every other duplicate repeats the id with different content."""
-    row = dict(row)
-    if number % 2 == 0:
-        if table == "orders":
-            row["revenue"] = f"{float(row['revenue']) + 10:.2f}"
-        elif table == "customers":
-            row["email"] = "someone.else@example.com"
-    return row
-
-
-def malformed_line(table: str, row: dict[str, str | None]) -> str:
-    """The CSV line of a malformed row: an order's revenue written with an unquoted
-    thousands separator (a field too many); any other row cut short by its last field."""
-    fields = {name: _quote(value) for name, value in row.items()}
-    if table == "orders":
-        fields["revenue"] = f"{1000 + float(row['revenue']):,.2f}"
-        return ",".join(fields.values())
-    return ",".join(list(fields.values())[:-1])
-
-
-def _quote(value: str | None) -> str:
-    if value is None:
-        return ""
-    if any(ch in value for ch in ',"\n\r') or value != value.strip():
-        return '"' + value.replace('"', '""') + '"'
-    return value

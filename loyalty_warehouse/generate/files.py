@@ -2,10 +2,13 @@
 
 Two passes. First, blocks of customers are simulated a chunk at a time; each
 customer's few facts stay in memory (about 20 bytes each), while their orders,
-answers and offers are set aside on disk in time buckets of BUCKET_DAYS (Arrow IPC
-files in a scratch folder beside the output). Second, customers are numbered in
-sign-up order and written, then each bucket is read back, sorted by time and written
-with its ids: the files are sorted by time, as an export appended to over the years.
+answers, offers and refunds are set aside on disk in time buckets of BUCKET_DAYS
+(Arrow IPC files in a scratch folder beside the output, ``spill.py``). Second,
+customers are numbered in sign-up order and written, then each bucket is read back,
+sorted by time and written with its ids: the files are sorted by time, as an export
+appended to over the years. The refunds name their orders by the numbers the orders
+got (kept for the refunded orders only); the exchange rates, drawn from the seed
+alone before the customers, come last.
 
 Only one chunk of simulated blocks and one bucket of events are in memory at a
 time, so memory depends on the chunk size and the busiest month, not on the data
@@ -28,14 +31,15 @@ import pyarrow as pa
 
 from loyalty_warehouse.contract import RAW_TABLES
 
-from . import dirty, tables
+from . import dirty, money, tables
 from .block import Block, simulate_block
-from .parameters import BLOCK_CUSTOMERS, GeneratorConfig
+from .parameters import BLOCK_CUSTOMERS, CURRENCIES, GeneratorConfig
 from .purchases import SeasonalClock
+from .refunds import OrderNumbers
+from .spill import BUCKET_DAYS, Spill
 from .table_file import Manifest, TableFile
 from .truth import truth
 
-BUCKET_DAYS = 31
 THREADS = 2
 CUSTOMER_ROWS_PER_GROUP = 1_000_000
 
@@ -55,7 +59,7 @@ class Written:
 
 
 def write_raw(cfg: GeneratorConfig, out: Path, progress: Progress = _quiet) -> Written:
-    """Write ``<table>.parquet`` (or ``.csv``) for the four raw tables, ``truth.json``
+    """Write ``<table>.parquet`` (or ``.csv``) for every raw table, ``truth.json``
     and, for dirty data, ``dirty_manifest.csv``; files of the other format are removed
     so the folder holds one copy of each table."""
     if cfg.file_format not in ("parquet", "csv"):
@@ -70,8 +74,9 @@ def write_raw(cfg: GeneratorConfig, out: Path, progress: Progress = _quiet) -> W
     (out / "dirty_manifest.csv").unlink(missing_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".generating-", dir=out))
     try:
-        people, counts, spill = _simulate(cfg, scratch, progress)
-        return _write(cfg, out, spill, people, counts, progress)
+        rates = money.exchange_rates(cfg)
+        people, counts, spill = _simulate(cfg, rates, scratch, progress)
+        return _write(cfg, out, spill, people, counts, rates, progress)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -79,19 +84,19 @@ def write_raw(cfg: GeneratorConfig, out: Path, progress: Progress = _quiet) -> W
 # ------------------------------------------------------------------ pass 1
 
 
-def _simulate(cfg: GeneratorConfig, scratch: Path, progress: Progress):
+def _simulate(cfg: GeneratorConfig, rates: money.Rates, scratch: Path, progress: Progress):
     clock = SeasonalClock(cfg.days, cfg.seasonality, cfg.season_peak)
     n_blocks = math.ceil(cfg.customers / BLOCK_CUSTOMERS)
     per_chunk = max(1, math.ceil(cfg.chunk_customers / BLOCK_CUSTOMERS))
     n_buckets = math.ceil(cfg.days / BUCKET_DAYS)
-    spill = _Spill(scratch, n_buckets)
+    spill = Spill(scratch, n_buckets)
     parts: list[dict[str, np.ndarray]] = []
-    counts = {"purchasers": 0, "transactions": 0, "referred_customers": 0}
+    counts = {"purchasers": 0, "transactions": 0, "referred_customers": 0, "revenue_cents": 0}
 
     def simulate(number: int) -> tuple[int, Block]:
         start = number * BLOCK_CUSTOMERS
         size = min(BLOCK_CUSTOMERS, cfg.customers - start)
-        return start, simulate_block(cfg, clock, number, size)
+        return start, simulate_block(cfg, clock, rates, number, size)
 
     # numpy releases the GIL in its heavy loops: two threads keep two cores busy
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
@@ -113,6 +118,7 @@ def _set_aside(chunk, parts, counts, spill) -> None:
         counts["purchasers"] += int(block.purchaser.sum())
         counts["transactions"] += block.transactions
         counts["referred_customers"] += int((block.referrer >= 0).sum())
+        counts["revenue_cents"] += block.revenue_cents
     for table in tables.EVENT_TABLES:
         events = _concat([_global_owner(start, block.events(table)) for start, block in chunk])
         spill.add(table, events, tables.SORT_TIME[table])
@@ -142,52 +148,14 @@ def _concat(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
-class _Spill:
-    """Events set aside on disk, one Arrow IPC stream per table and time bucket."""
-
-    def __init__(self, folder: Path, buckets: int):
-        self.folder, self.buckets = folder, buckets
-        self.writers: dict[tuple[str, int], pa.ipc.RecordBatchStreamWriter] = {}
-        self.rows: dict[str, int] = dict.fromkeys(tables.EVENT_TABLES, 0)
-        self.bucket_rows = {t: [0] * buckets for t in tables.EVENT_TABLES}
-
-    def path(self, table: str, bucket: int) -> Path:
-        return self.folder / f"{table}-{bucket:03d}.arrow"
-
-    def add(self, table: str, events: dict[str, np.ndarray], time_column: str) -> None:
-        batch = pa.record_batch({k: pa.array(v) for k, v in events.items()})
-        bucket = np.minimum(events[time_column] // BUCKET_DAYS, self.buckets - 1).astype(int)
-        order = np.argsort(bucket, kind="stable")
-        edges = np.searchsorted(bucket[order], np.arange(self.buckets + 1))
-        for b in range(self.buckets):
-            if edges[b] == edges[b + 1]:
-                continue
-            part = batch.take(pa.array(order[edges[b] : edges[b + 1]]))
-            key = (table, b)
-            if key not in self.writers:
-                self.writers[key] = pa.ipc.new_stream(self.path(table, b), batch.schema)
-            self.writers[key].write_batch(part)
-            self.bucket_rows[table][b] += part.num_rows
-        self.rows[table] += batch.num_rows
-
-    def close(self) -> None:
-        for writer in self.writers.values():
-            writer.close()
-
-    def read(self, table: str, bucket: int) -> dict[str, np.ndarray]:
-        with pa.ipc.open_stream(self.path(table, bucket)) as reader:
-            t = reader.read_all()
-        return {c: t[c].to_numpy() for c in t.column_names}
-
-
 # ------------------------------------------------------------------ pass 2
 
 
-def _write(cfg, out, spill, people, counts, progress) -> Written:
+def _write(cfg, out, spill, people, counts, rates, progress) -> Written:
     order = np.argsort(people["signup"], kind="stable")
     rank = np.empty(order.size, dtype=np.int64)
     rank[order] = np.arange(order.size)
-    cust_width = tables.id_width(order.size)
+    refs = tables.Refs(rank, tables.id_width(order.size), tables.id_width(counts["orders"]))
     manifest_path = out / "dirty_manifest.csv"
     manifest = Manifest(manifest_path if cfg.dirty_rate > 0 else None)
     paths = []
@@ -196,12 +164,14 @@ def _write(cfg, out, spill, people, counts, progress) -> Written:
         for group, lo in enumerate(range(0, order.size, CUSTOMER_ROWS_PER_GROUP)):
             rows = order[lo : lo + CUSTOMER_ROWS_PER_GROUP]
             part = {k: v[rows] for k, v in people.items()}
-            table = tables.customers(cfg.start_date, lo + 1, cust_width, rank, part)
+            table = tables.customers(cfg.start_date, lo + 1, refs.customer_width, rank, part)
             f.write(table, group, eligible=~part["referenced"])
             progress("writing customers", lo + rows.size, order.size)
         paths.append(f.path)
 
-    def bucket_table(name: str, bucket: int, first_number: int) -> pa.Table:
+    order_numbers = OrderNumbers()
+
+    def bucket_table(name: str, bucket: int, first_number: int) -> tuple[pa.Table, dict]:
         events = spill.read(name, bucket)
         time = events[tables.SORT_TIME[name]]
         if name == "orders":  # same second: the earlier customer first
@@ -209,10 +179,13 @@ def _write(cfg, out, spill, people, counts, progress) -> Written:
         else:
             sort = np.argsort(time, kind="stable")
         events = {k: v[sort] for k, v in events.items()}
+        if name == "orders":
+            order_numbers.add(events, first_number)
+        elif name == "refunds":  # the orders are all written by now
+            events["order_number"] = order_numbers.lookup(events["order_key"])
         width = tables.id_width(counts[name])
-        return tables.EVENT_TABLES[name](
-            cfg.start_date, first_number, width, (rank, cust_width), events
-        )
+        table = tables.EVENT_TABLES[name](cfg.start_date, first_number, width, refs, events)
+        return table, tables.dirty_context(name, events)
 
     # the next bucket is read, sorted and built while this one is written
     with ThreadPoolExecutor(max_workers=1) as builder:
@@ -222,20 +195,29 @@ def _write(cfg, out, spill, people, counts, progress) -> Written:
             before = np.cumsum([0] + [sizes[b] for b in buckets])[:-1]
             firsts = dict(zip(buckets, (before + 1).tolist(), strict=True))
             with TableFile(cfg, out, name, manifest) as f:
-                pending = builder.submit(bucket_table, name, buckets[0], firsts[buckets[0]])
+                if buckets:
+                    pending = builder.submit(bucket_table, name, buckets[0], firsts[buckets[0]])
                 for i, bucket in enumerate(buckets):
-                    table = pending.result()
+                    table, context = pending.result()
                     if i + 1 < len(buckets):
                         after = buckets[i + 1]
                         pending = builder.submit(bucket_table, name, after, firsts[after])
-                    f.write(table, bucket)
+                    f.write(table, bucket, **context)
                     progress(f"writing {name}", f.rows, counts[name])
                 paths.append(f.path)
+
+    with TableFile(cfg, out, "exchange_rates", manifest) as f:
+        table = tables.exchange_rates(cfg.start_date, rates)
+        # the first day stays intact: orders on it have no earlier rate to fall back on
+        f.write(table, 0, eligible=np.arange(table.num_rows) >= len(CURRENCIES) - 1)
+        counts["exchange_rates"] = table.num_rows
+        paths.append(f.path)
     manifest.close()
     if manifest.rows:
         paths.append(manifest_path)
 
-    facts = truth(cfg, counts)
+    revenue_cents = counts.pop("revenue_cents")
+    facts = truth(cfg, counts, revenue_cents / 100)
     if manifest.rows:
         facts["dirty_counts"] = manifest.counts()
     (out / "truth.json").write_text(json.dumps(facts, indent=2) + "\n")

@@ -55,6 +55,26 @@ COUNTRY_SHARES = {
 }  # fmt: skip
 EMAIL_SHARE = 0.95
 
+# Money (docs/demo-data.md#money). The shop keeps its day in SHOP_TIMEZONE and reports
+# in REPORTING_CURRENCY; a customer pays in their country's currency, converted with
+# a daily rate table: units of the reporting currency per unit, a random walk pulled
+# back towards each currency's level.
+REPORTING_CURRENCY = "USD"
+SHOP_TIMEZONE = "America/New_York"
+COUNTRY_CURRENCY = {
+    "US": "USD", "GB": "GBP", "DE": "EUR", "FR": "EUR",
+    "CA": "CAD", "NL": "EUR", "ES": "EUR", "AU": "AUD",
+}  # fmt: skip
+EXCHANGE_RATE_LEVELS = {"EUR": 1.08, "GBP": 1.27, "CAD": 0.74, "AUD": 0.66}
+CURRENCIES = (REPORTING_CURRENCY, *EXCHANGE_RATE_LEVELS)  # codes 0, 1, ... in the arrays
+EXCHANGE_RATE_DAILY_SD = 0.004  # of the daily change of the log rate
+EXCHANGE_RATE_REVERSION = 0.005  # share of the gap to the level closed each day
+EXCHANGE_RATE_LEAD_DAYS = 7  # rates start this many days before the first order's day
+PARTIAL_REFUND_SHARE = 0.10  # of completed orders: refunded in part
+SECOND_REFUND_SHARE = 0.15  # of those: refunded twice
+REFUNDED_SHARE_OF_REVENUE = (0.10, 0.60)  # the refunds of an order in all, uniform
+REFUND_DELAY_DAYS = (1, 30)  # after the order, uniform
+
 COMMENTS = {
     "detractor": [
         "Delivery was late again.",

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 
 from loyalty_warehouse.contract import RAW_TABLES
 
-from . import dirty, tables
+from . import dirty_rows, tables
 from .parameters import GeneratorConfig
 
 # numbers that identify each random stream of dirty rows, per table
@@ -74,12 +74,14 @@ class TableFile:
             )
         return self
 
-    def write(self, table: pa.Table, group: int, eligible: np.ndarray | None = None) -> None:
+    def write(self, table: pa.Table, group: int, **context) -> None:
+        """Write a group of rows; ``context`` is what ``dirty_rows.corrupt`` must know
+        of them (which rows may be spoiled)."""
         malformed: list[int] = []
         if self.dirty:
             rng = np.random.default_rng([self.cfg.seed, TABLE_NUMBERS[self.name], group])
-            spoiled = dirty.corrupt(
-                self.name, table, self.rows + 1, self.cfg.dirty_rate, rng, self.csv, eligible
+            spoiled = dirty_rows.corrupt(
+                self.name, table, self.rows + 1, self.cfg.dirty_rate, rng, self.csv, **context
             )
             table = pa.table(
                 {c: pa.array(v, pa.string()) for c, v in spoiled.columns.items()},
@@ -102,15 +104,14 @@ class TableFile:
                 pacsv.write_csv(table.slice(start, i - start), self.fh, options)
             if i < table.num_rows:
                 row = {c: table[c][i].as_py() for c in table.column_names}
-                self.fh.write((dirty.malformed_line(self.name, row) + "\n").encode())
+                self.fh.write((dirty_rows.malformed_line(self.name, row) + "\n").encode())
             start = i + 1
 
     def __exit__(self, *exc) -> None:
         if self.duplicates and exc[0] is None:
-            rows = [dirty.conflicting(self.name, r, j) for j, r in enumerate(self.duplicates)]
-            id_column = RAW_TABLES[self.name].id_column
+            rows = [dirty_rows.conflicting(self.name, r, j) for j, r in enumerate(self.duplicates)]
             self.manifest.add(
-                (self.name, self.rows + j + 1, r[id_column], "duplicate_id")
+                (self.name, self.rows + j + 1, dirty_rows.record_id(self.name, r), "duplicate_id")
                 for j, r in enumerate(rows)
             )
             table = pa.table(

@@ -2,11 +2,13 @@
 
 Column names and order come from ``contract.RAW_TABLES``: the generator writes
 exactly the columns the contract describes. Ids are fixed width (C0000042), numbered
-in the order the rows are written: customers by sign-up, the others by time.
+in the order the rows are written: customers by sign-up, the others by time; the
+exchange rates by date, then currency.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
@@ -15,7 +17,8 @@ import pyarrow.compute as pc
 
 from loyalty_warehouse.contract import ORDER_STATUSES, RAW_TABLES
 
-from .parameters import CHANNELS, COMMENTS, COUNTRY_SHARES, SURVEY_SHARES
+from .money import Rates, seconds
+from .parameters import CHANNELS, COMMENTS, COUNTRY_SHARES, CURRENCIES, SURVEY_SHARES
 
 TIMESTAMP = pa.timestamp("s")
 SCHEMAS = {
@@ -34,6 +37,7 @@ SCHEMAS = {
         "status": pa.string(),
         "revenue": pa.float64(),
         "cost": pa.float64(),
+        "currency": pa.string(),
     },
     "survey_responses": {
         "response_id": pa.string(),
@@ -49,9 +53,32 @@ SCHEMAS = {
         "offered_at": TIMESTAMP,
         "shared_at": TIMESTAMP,
     },
+    "refunds": {
+        "refund_id": pa.string(),
+        "order_id": pa.string(),
+        "refunded_at": TIMESTAMP,
+        "amount": pa.float64(),
+    },
+    "exchange_rates": {
+        "rate_date": pa.date32(),
+        "currency": pa.string(),
+        "rate_to_reporting": pa.float64(),
+    },
 }
 # low-cardinality text, worth a dictionary in parquet
-DICTIONARY_COLUMNS = ["status", "country_code", "acquisition_channel", "survey_type", "comment"]
+DICTIONARY_COLUMNS = [
+    "status", "country_code", "acquisition_channel", "survey_type", "comment", "currency"
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Refs:
+    """What rows need to name other rows: a customer's number - 1 by its key (rank),
+    the widths of customer and order ids."""
+
+    rank: np.ndarray
+    customer_width: int
+    order_width: int
 
 
 def schema(table: str, text: bool = False) -> pa.Schema:
@@ -85,8 +112,7 @@ def id_width(n: int) -> int:
 def timestamps(start: date, days: np.ndarray) -> pa.Array:
     """Times given in days from the start date, to the second."""
     base = np.datetime64(datetime(start.year, start.month, start.day), "s")
-    seconds = np.floor(days * 86400).astype(np.int64)
-    return pa.array(base + seconds.astype("timedelta64[s]"), TIMESTAMP)
+    return pa.array(base + seconds(days).astype("timedelta64[s]"), TIMESTAMP)
 
 
 def masked(values: pa.Array, keep: np.ndarray) -> pa.Array:
@@ -117,25 +143,24 @@ def customers(start: date, first_number: int, width: int, rank: np.ndarray, peop
     )
 
 
-def orders(start: date, first_number: int, width: int, cust: tuple, events) -> pa.Table:
-    """Orders numbered from ``first_number``; ``cust`` is (rank, width) of customer ids."""
-    rank, cust_width = cust
+def orders(start: date, first_number: int, width: int, refs: Refs, events) -> pa.Table:
+    """Orders numbered from ``first_number``."""
     n = events["owner"].size
     return _table(
         "orders",
         {
             "order_id": ids("O", np.arange(first_number, first_number + n), width),
-            "customer_id": ids("C", rank[events["owner"]] + 1, cust_width),
+            "customer_id": ids("C", refs.rank[events["owner"]] + 1, refs.customer_width),
             "ordered_at": timestamps(start, events["time"]),
             "status": pa.array(np.array(ORDER_STATUSES)[events["status"]]),
             "revenue": pa.array(events["revenue"]),
             "cost": pa.array(events["cost"]),
+            "currency": pa.array(CURRENCIES).take(pa.array(events["currency"])),
         },
     )
 
 
-def survey_responses(start: date, first_number: int, width: int, cust: tuple, events) -> pa.Table:
-    rank, cust_width = cust
+def survey_responses(start: date, first_number: int, width: int, refs: Refs, events) -> pa.Table:
     n = events["owner"].size
     bands = ["detractor", "passive", "promoter"]
     pool = np.array([COMMENTS[b][i] for b in bands for i in range(4)], dtype=object)
@@ -146,7 +171,8 @@ def survey_responses(start: date, first_number: int, width: int, cust: tuple, ev
         {
             "response_id": ids("R", np.arange(first_number, first_number + n), width),
             "customer_id": masked(
-                ids("C", rank[events["owner"]] + 1, cust_width), ~events["anonymous"]
+                ids("C", refs.rank[events["owner"]] + 1, refs.customer_width),
+                ~events["anonymous"],
             ),
             "survey_type": pa.array(np.array(list(SURVEY_SHARES))[events["kind"]]),
             "score": pa.array(events["score"], pa.int64()),
@@ -156,17 +182,44 @@ def survey_responses(start: date, first_number: int, width: int, cust: tuple, ev
     )
 
 
-def referral_offers(start: date, first_number: int, width: int, cust: tuple, events) -> pa.Table:
-    rank, cust_width = cust
+def referral_offers(start: date, first_number: int, width: int, refs: Refs, events) -> pa.Table:
     n = events["owner"].size
     shared = events["shared"]
     return _table(
         "referral_offers",
         {
             "offer_id": ids("F", np.arange(first_number, first_number + n), width),
-            "customer_id": ids("C", rank[events["owner"]] + 1, cust_width),
+            "customer_id": ids("C", refs.rank[events["owner"]] + 1, refs.customer_width),
             "offered_at": timestamps(start, events["offered"]),
             "shared_at": masked(timestamps(start, np.nan_to_num(shared)), ~np.isnan(shared)),
+        },
+    )
+
+
+def refunds(start: date, first_number: int, width: int, refs: Refs, events) -> pa.Table:
+    """Refunds numbered from ``first_number``; ``order_number`` names their orders."""
+    n = events["time"].size
+    return _table(
+        "refunds",
+        {
+            "refund_id": ids("RF", np.arange(first_number, first_number + n), width),
+            "order_id": ids("O", events["order_number"], refs.order_width),
+            "refunded_at": timestamps(start, events["time"]),
+            "amount": pa.array(events["amount"]),
+        },
+    )
+
+
+def exchange_rates(start: date, rates: Rates) -> pa.Table:
+    """One row per day and currency other than the reporting one."""
+    n = len(CURRENCIES) - 1
+    dates = np.datetime64(start, "D") + np.arange(rates.first_day, rates.first_day + rates.days)
+    return _table(
+        "exchange_rates",
+        {
+            "rate_date": pa.array(np.repeat(dates, n), pa.date32()),
+            "currency": pa.array(np.tile(np.array(CURRENCIES[1:]), rates.days)),
+            "rate_to_reporting": pa.array(rates.values[1:].T.ravel()),
         },
     )
 
@@ -175,6 +228,23 @@ EVENT_TABLES = {
     "orders": orders,
     "survey_responses": survey_responses,
     "referral_offers": referral_offers,
+    "refunds": refunds,
 }
 # the time each event table is sorted by, and the secondary key of orders
-SORT_TIME = {"orders": "time", "survey_responses": "time", "referral_offers": "offered"}
+SORT_TIME = {
+    "orders": "time", "survey_responses": "time", "referral_offers": "offered", "refunds": "time"
+}  # fmt: skip
+
+
+def dirty_context(name: str, events: dict[str, np.ndarray]) -> dict:
+    """What ``dirty.corrupt`` must know of an event table's rows: an order with refunds
+    stays intact (its refunds would lose it); a refund exceeds the revenue of an order
+    refunded once only."""
+    if name == "orders":
+        return {"eligible": events["refunds"] == 0}
+    if name == "refunds":
+        return {
+            "only": {"refund_exceeds_revenue": events["single"]},
+            "extra": {"order_revenue": events["order_revenue"]},
+        }
+    return {}

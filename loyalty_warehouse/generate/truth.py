@@ -6,13 +6,23 @@ from .parameters import (
     ANONYMOUS_SHARE,
     BG_NBD_TRUTH,
     CHANNEL_SHARES,
+    COUNTRY_CURRENCY,
+    EXCHANGE_RATE_DAILY_SD,
+    EXCHANGE_RATE_LEVELS,
+    EXCHANGE_RATE_REVERSION,
     EXTRA_ORDER_SHARE,
     GAMMA_GAMMA_TRUTH,
+    PARTIAL_REFUND_SHARE,
     PURCHASER_SHARE,
     REFERRED_SHARE,
+    REFUND_DELAY_DAYS,
     REFUNDED_SHARE_OF_EXTRA,
+    REFUNDED_SHARE_OF_REVENUE,
+    REPORTING_CURRENCY,
     SATISFACTION_DROPOUT_CORRELATION,
     SEASON_PEAK_DAY_OF_YEAR,
+    SECOND_REFUND_SHARE,
+    SHOP_TIMEZONE,
     SPLIT_ORDER_SHARE,
     SURVEY_SHARES,
     TIME_UNIT_DAYS,
@@ -20,8 +30,11 @@ from .parameters import (
 )
 
 
-def truth(cfg: GeneratorConfig, counts: dict) -> dict:
-    """What the data set was drawn from: the parameters the models should recover."""
+def truth(cfg: GeneratorConfig, counts: dict, completed_revenue: float) -> dict:
+    """What the data set was drawn from: the parameters the models should recover.
+    ``completed_revenue``: of the completed orders, in the reporting currency before
+    each order was converted to its own (a build in the shop's time zone finds it back,
+    to a cent per order)."""
     return {
         "seed": cfg.seed,
         "customers": cfg.customers,
@@ -43,6 +56,19 @@ def truth(cfg: GeneratorConfig, counts: dict) -> dict:
         "satisfaction_dropout_correlation": SATISFACTION_DROPOUT_CORRELATION,
         "seasonality_amplitude": cfg.seasonality,
         "season_peak_day_of_year": SEASON_PEAK_DAY_OF_YEAR,
+        "shop": {
+            "reporting_currency": REPORTING_CURRENCY,
+            "reporting_timezone": SHOP_TIMEZONE,
+            "country_currency": COUNTRY_CURRENCY,
+            "exchange_rate_levels": EXCHANGE_RATE_LEVELS,
+            "exchange_rate_daily_sd": EXCHANGE_RATE_DAILY_SD,
+            "exchange_rate_reversion": EXCHANGE_RATE_REVERSION,
+            "partial_refund_share": PARTIAL_REFUND_SHARE,
+            "second_refund_share": SECOND_REFUND_SHARE,
+            "refunded_share_of_revenue": list(REFUNDED_SHARE_OF_REVENUE),
+            "refund_delay_days": list(REFUND_DELAY_DAYS),
+            "completed_revenue": round(completed_revenue, 2),
+        },
         "dirty_rate": cfg.dirty_rate,
         "counts": counts,
     }

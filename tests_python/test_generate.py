@@ -277,21 +277,23 @@ def test_dirty_rows_spoil_a_clean_data_set_and_never_a_referenced_row():
     )  # no customer was spoiled by changing an email
     ids = clean.tables["customers"]["customer_id"].to_pylist()
     spoiled = {ids[r[1] - 1] for r in data.manifest if r[0] == "customers" and r[1] <= n}
-    used = set()
+    used = set(clean.tables["customers"]["referred_by_customer_id"].to_pylist())
     for table in ("orders", "survey_responses", "referral_offers"):
         used |= set(clean.tables[table]["customer_id"].to_pylist())
-    used |= set(clean.tables["customers"]["referred_by_customer_id"].to_pylist())
-    assert len(spoiled) > 100
-    assert not (spoiled & used)
+    assert len(spoiled) > 100 and not (spoiled & used)
     # no refunded order is spoiled or repeated (its refunds would name a refused order)
     spoiled_orders = {r[2] for r in data.manifest if r[0] == "orders" and r[2]}
     refunds = clean.tables["refunds"].to_pandas()
     assert spoiled_orders and not spoiled_orders & set(refunds["order_id"])
+    orders = clean.tables["orders"].to_pandas().set_index("order_id")
+    # an order dated in 1900 is paid in USD: in another currency it would have no rate
+    in_1900 = [r[2] for r in data.manifest if r[3] == "implausible_timestamp" and r[0] == "orders"]
+    assert in_1900 and (orders.loc[in_1900, "currency"] == g.REPORTING_CURRENCY).all()
     # a refund made larger than its order's revenue is its order's only refund
-    revenue = clean.tables["orders"].to_pandas().set_index("order_id")["revenue"]
     rows = [r[1] - 1 for r in data.manifest if r[3] == "refund_exceeds_revenue"]
     exceeding = data.tables["refunds"].to_pandas().iloc[rows]
-    assert (exceeding["amount"].astype(float) > revenue[exceeding["order_id"]].to_numpy()).all()
+    revenue = orders.loc[exceeding["order_id"], "revenue"].to_numpy()
+    assert (exceeding["amount"].astype(float) > revenue).all()
     assert (refunds["order_id"].value_counts()[exceeding["order_id"]] == 1).all()
     # each currency's first rate stays: the orders of that day have no other
     first_rates = {r[1] for r in data.manifest if r[0] == "exchange_rates"}

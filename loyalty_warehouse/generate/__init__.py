@@ -1,6 +1,6 @@
 """Demo data generator (docs/demo-data.md).
 
-Writes the four raw tables of the contract (docs/raw-data.md) for a shop whose
+Writes every raw table of the contract (docs/raw-data.md) for a shop whose
 customers behave as the BTYD models assume, so every mart has a story to tell and the
 fitted models can be checked against the truth (written to ``truth.json``):
 
@@ -10,9 +10,13 @@ fitted models can be checked against the truth (written to ``truth.json``):
   with known parameters per acquisition channel, in weeks of "operational time": the
   calendar is warped by a yearly season, so purchases also peak in December while the
   process itself stays exactly BG/NBD;
-- each transaction's revenue follows the Gamma-Gamma model (known p, q, gamma);
-  some transactions are split into two orders on one day, and some orders are
-  cancelled, refunded or (in the last days) pending, on top of the process;
+- each transaction's revenue follows the Gamma-Gamma model (known p, q, gamma), in
+  US dollars; some transactions are split into two orders on one day, and some
+  orders are cancelled, refunded or (in the last days) pending, on top of the process;
+- the shop keeps its day in America/New_York and reports in USD: a customer pays in
+  their country's currency, each order converted at the rate of its New York day
+  from a daily rate table (``exchange_rates``, a random walk per seed around real
+  levels), and about 10% of completed orders are refunded in part (``refunds``);
 - a latent satisfaction per customer drives both the survey answers and the dropout
   probability (through a Gaussian copula, so p stays exactly Beta(a, b) per channel):
   detractors churn more;
@@ -29,10 +33,12 @@ Everything is vectorised with numpy, and streamed: customers are simulated in bl
 and written in time buckets (``files.py``), so ten million customers fit in a few GB.
 
 The modules, in the order the data is made: ``parameters`` (every number of the
-shop), ``purchases`` (sign-ups, BG/NBD, Gamma-Gamma, orders), ``surveys``,
-``referrals``, ``block`` (one block of customers from its own random stream),
-``tables`` (the raw tables' rows and ids), ``dirty`` (one small function per
-quarantine reason), ``files`` (the two passes that write the files), ``truth``;
+shop), ``money`` (the currencies, the rate table, the shop's day), ``purchases``
+(sign-ups, BG/NBD, Gamma-Gamma, orders), ``surveys``, ``referrals``, ``refunds``,
+``block`` (one block of customers from its own random stream), ``spill`` (events set
+aside on disk), ``tables`` (the raw tables' rows and ids), ``dirty`` (one small
+function per quarantine reason) and ``dirty_rows`` (which rows get which), ``files``
+(the two passes that write the files) with ``table_file`` (one file), ``truth``;
 then ``daily``, which splits an export into two consecutive days' exports (for the
 daily-build tests and the bench).
 """

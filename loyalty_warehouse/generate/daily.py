@@ -14,6 +14,9 @@ How the next day's rows sit in the export depends on ``order``:
 - ``"by_customer"``: both exports are sorted by customer id, as most database dumps
   are, so the next day's rows sit among the old ones and most rows move.
 
+The exchange rates arrive whole: none is held back, since an order converts at the
+latest rate on or before its day and a late rate would change orders already built.
+
 The incremental test and ``loyalty bench`` build ``first`` fully, then ``second``
 incrementally, and compare with a full build of ``second``.
 """
@@ -31,7 +34,11 @@ DATED_BY = {
     "orders": "ordered_at",
     "survey_responses": "responded_at",
     "referral_offers": "offered_at",
+    "refunds": "refunded_at",
+    "exchange_rates": "rate_date",
 }
+# how a dump sorted by customer sorts the tables without a customer
+BY_CUSTOMER = {"refunds": "order_id, refund_id", "exchange_rates": "currency, rate_date"}
 ORDERS = ("appended", "by_customer")
 
 
@@ -60,6 +67,7 @@ def split_days(
                 continue
             # a view, read twice: ten million customers' orders need not fit in memory
             source_file = str(files[0]).replace("'", "''")
+            late = late_every if table != "exchange_rates" else 0
             con.execute(
                 f"""
                 create or replace temp view rows_ as
@@ -67,10 +75,10 @@ def split_days(
                     *,
                     cast(try_cast({column} as timestamp) as date) as _day,
                     (
-                        {late_every} > 0
+                        {late} > 0
                         and cast(try_cast({column} as timestamp) as date)
                             = date '{day - timedelta(days=1)}'
-                        and file_row_number % {late_every} = 0
+                        and file_row_number % {late} = 0
                     ) as _late
                 from read_parquet('{source_file}', file_row_number = true)
                 """
@@ -82,7 +90,8 @@ def split_days(
                 sort_second = "not (_day <= ? and not _late), file_row_number"
                 second_params = [day + timedelta(days=1), day]
             else:
-                sort_first = sort_second = "customer_id, file_row_number"
+                key = BY_CUSTOMER.get(table, "customer_id")
+                sort_first = sort_second = f"{key}, file_row_number"
                 second_params = [day + timedelta(days=1)]
             con.execute(
                 f"copy (select {keep} from rows_ where {in_first} order by {sort_first}) "

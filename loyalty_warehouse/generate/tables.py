@@ -237,11 +237,15 @@ SORT_TIME = {
 
 
 def dirty_context(name: str, events: dict[str, np.ndarray]) -> dict:
-    """What ``dirty.corrupt`` must know of an event table's rows: an order with refunds
-    stays intact (its refunds would lose it); a refund exceeds the revenue of an order
-    refunded once only."""
+    """What ``dirty_rows.corrupt`` must know of an event table's rows: an order with
+    refunds stays intact (its refunds would lose it); an order dated in 1900 is paid in
+    the reporting currency (in another, it would have no rate either); a refund exceeds
+    the revenue of an order refunded once only."""
     if name == "orders":
-        return {"eligible": events["refunds"] == 0}
+        return {
+            "eligible": events["refunds"] == 0,
+            "only": {"implausible_timestamp": events["currency"] == 0},  # code 0: USD
+        }
     if name == "refunds":
         return {
             "only": {"refund_exceeds_revenue": events["single"]},

@@ -27,6 +27,7 @@ from .parameters import (
     COUNTRY_SHARES,
     CURRENCIES,
     EXCHANGE_RATE_DAILY_SD,
+    EXCHANGE_RATE_DECIMALS,
     EXCHANGE_RATE_LEAD_DAYS,
     EXCHANGE_RATE_LEVELS,
     EXCHANGE_RATE_REVERSION,
@@ -57,8 +58,8 @@ class Rates:
 
 def exchange_rates(cfg: GeneratorConfig) -> Rates:
     """The daily rates for ``cfg``: per currency, its level times exp(x), x a walk
-    x[t] = (1 - k) x[t - 1] + N(0, sd) started from its long-run spread, rounded to six
-    decimals (the rates as written, which convert the orders)."""
+    x[t] = (1 - k) x[t - 1] + N(0, sd) started from its long-run spread, rounded as
+    written (the rates written are the ones that convert the orders)."""
     start = datetime(cfg.start_date.year, cfg.start_date.month, cfg.start_date.day, tzinfo=UTC)
     first_local = start.astimezone(ZoneInfo(SHOP_TIMEZONE)).date()
     first_day = (first_local - cfg.start_date).days - EXCHANGE_RATE_LEAD_DAYS
@@ -71,7 +72,8 @@ def exchange_rates(cfg: GeneratorConfig) -> Rates:
     for t in range(1, days):
         walk[:, t] = keep * walk[:, t - 1] + steps[:, t]
     levels = np.array(list(EXCHANGE_RATE_LEVELS.values()))[:, None]
-    values = np.vstack((np.ones((1, days)), np.round(levels * np.exp(walk), 6)))
+    rates = np.round(levels * np.exp(walk), EXCHANGE_RATE_DECIMALS)
+    values = np.vstack((np.ones((1, days)), rates))
 
     # the offset at each quarter hour from the first rate date to the day after the end
     epoch = int(start.timestamp())

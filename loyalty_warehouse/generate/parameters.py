@@ -70,6 +70,7 @@ CURRENCIES = (REPORTING_CURRENCY, *EXCHANGE_RATE_LEVELS)  # codes 0, 1, ... in t
 EXCHANGE_RATE_DAILY_SD = 0.004  # of the daily change of the log rate
 EXCHANGE_RATE_REVERSION = 0.005  # share of the gap to the level closed each day
 EXCHANGE_RATE_LEAD_DAYS = 7  # rates start this many days before the first order's day
+EXCHANGE_RATE_DECIMALS = 6
 PARTIAL_REFUND_SHARE = 0.10  # of completed orders: refunded in part
 SECOND_REFUND_SHARE = 0.15  # of those: refunded twice
 REFUNDED_SHARE_OF_REVENUE = (0.10, 0.60)  # the refunds of an order in all, uniform

@@ -13,6 +13,9 @@ export LOYALTY_DB_PATH ?= warehouse.duckdb
 
 DEMO_CUSTOMERS ?= 20000
 DEMO_SEED ?= 42
+# The demo shop keeps its day in New York (docs/demo-data.md): a raw folder the
+# generator wrote (it holds truth.json) is built with this reporting_timezone.
+DEMO_TIMEZONE := America/New_York
 # `make test` builds a small demo set of its own, apart from your warehouse
 CI_DIR := target/ci
 CI_CUSTOMERS ?= 3000
@@ -24,7 +27,11 @@ build: install
 	@if [ -z "$${LOYALTY_RAW_DIR:-}" ] && ! ls data/raw/customers.* >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory generate; \
 	fi
-	$(BIN)/loyalty build
+	@raw="$${LOYALTY_RAW_DIR:-data/raw}"; \
+	if [ -f "$$raw/truth.json" ]; then \
+		echo "Demo data ($$raw/truth.json): the shop's day is $(DEMO_TIMEZONE)"; \
+		$(BIN)/loyalty build --vars '{reporting_timezone: $(DEMO_TIMEZONE)}'; \
+	else $(BIN)/loyalty build; fi
 
 ## validate: Great Expectations checks of the warehouse (Data Docs in target/gx)
 validate: install
@@ -75,7 +82,8 @@ test-spark: install-spark
 test-dbt: install
 	$(BIN)/loyalty generate --customers $(CI_CUSTOMERS) --seed 7 --out $(CI_DIR)/raw
 	rm -f $(CI_DIR)/warehouse.duckdb
-	LOYALTY_RAW_DIR=$(CI_DIR)/raw LOYALTY_DB_PATH=$(CI_DIR)/warehouse.duckdb $(BIN)/loyalty build
+	LOYALTY_RAW_DIR=$(CI_DIR)/raw LOYALTY_DB_PATH=$(CI_DIR)/warehouse.duckdb $(BIN)/loyalty build \
+		--vars '{reporting_timezone: $(DEMO_TIMEZONE)}'
 
 ## lint: sqlfluff (dbt templater, DuckDB dialect) and ruff
 lint: install

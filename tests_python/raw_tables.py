@@ -1,7 +1,8 @@
 """Raw data as a loader leaves it in a warehouse, for the warehouse-tables tests.
 
 `write_raw_tables` types the generator's rows the way a loader would (integer ids,
-timestamps with a time zone, revenue as double and cost as text, an extra column, the
+timestamps with a time zone, revenue as double and cost as text, refunds as decimals,
+rates with a date column, an extra column, the
 customers' sign-up column named `created_at`, the orders table named `order_lines`)
 in a DuckDB file, and writes the same values as CSV files in the contract's names.
 Run as a program, it loads such tables (exported as parquet) into the Spark
@@ -15,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-# {0} turns a generated id (C000042) into an integer (42)
-INTEGER_ID = "cast(substr({0}, 2) as bigint)"
+# {0} turns a generated id (C000042, RF000042) into an integer (42)
+INTEGER_ID = "cast(regexp_extract({0}, '[0-9]+') as bigint)"
 TYPED = {
     "customers": f"""
         select {INTEGER_ID.format("customer_id")} as customer_id,
@@ -28,7 +29,8 @@ TYPED = {
         select {INTEGER_ID.format("order_id")} as order_id,
                {INTEGER_ID.format("customer_id")} as customer_id,
                cast(ordered_at as timestamptz) as ordered_at, status,
-               cast(revenue as double) as revenue, cast(cost as varchar) as cost""",
+               cast(revenue as double) as revenue, cast(cost as varchar) as cost,
+               currency""",
     "survey_responses": f"""
         select {INTEGER_ID.format("response_id")} as response_id,
                {INTEGER_ID.format("customer_id")} as customer_id, survey_type,
@@ -38,6 +40,14 @@ TYPED = {
                {INTEGER_ID.format("customer_id")} as customer_id,
                cast(offered_at as timestamptz) as offered_at,
                cast(shared_at as timestamptz) as shared_at""",
+    "refunds": f"""
+        select {INTEGER_ID.format("refund_id")} as refund_id,
+               {INTEGER_ID.format("order_id")} as order_id,
+               cast(refunded_at as timestamptz) as refunded_at,
+               cast(amount as decimal(12, 2)) as amount""",
+    "exchange_rates": """
+        select cast(rate_date as date) as rate_date, currency,
+               cast(rate_to_reporting as decimal(12, 6)) as rate_to_reporting""",
 }
 TABLE_NAMES = {"orders": "order_lines"}
 # the vars that read them (docs/raw-data.md#tables)

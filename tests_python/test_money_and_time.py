@@ -99,8 +99,9 @@ def test_every_bad_refund_rate_and_order_is_quarantined_with_its_reason(berlin):
     }  # fmt: skip
     # rows in = rows staged + rows quarantined, table by table
     assert berlin.query(
-        "select source_table, rows_read, rows_staged, rows_quarantined from marts.fct_raw_table_loads"
-        " where source_table in ('orders', 'refunds', 'exchange_rates') order by source_table"
+        "select source_table, rows_read, rows_staged, rows_quarantined"
+        " from marts.fct_raw_table_loads where source_table in"
+        " ('orders', 'refunds', 'exchange_rates') order by source_table"
     ) == [("exchange_rates", 9, 4, 5), ("orders", 9, 7, 2), ("refunds", 9, 3, 6)]
 
 
@@ -113,8 +114,7 @@ def test_customer_marts_sum_net_converted_revenue_by_local_month(berlin):
     ) == [("A", 2, D("131.60")), ("B", 1, D("30.00")), ("C", 3, D("75.00"))]
     revenue = dict(
         berlin.query(
-            "select month_start_date, revenue from marts.fct_retention_monthly"
-            " where revenue > 0"
+            "select month_start_date, revenue from marts.fct_retention_monthly where revenue > 0"
         )
     )
     assert revenue == {
@@ -141,7 +141,6 @@ def test_a_refund_arriving_weeks_after_its_order_reaches_a_daily_build(berlin, t
     January order; today's has both. Today's daily build (its window starts in
     December) must still net r1 into January: its marts equal the full build's."""
     from conftest import run_dbt
-
     from loyalty_warehouse.compare import compare_marts
 
     yesterday = tmp_path / "yesterday"
@@ -164,3 +163,77 @@ def test_a_refund_arriving_weeks_after_its_order_reaches_a_daily_build(berlin, t
     differences = compare_marts(daily_db, berlin.db_path)
     assert differences["fct_orders"][0] == 7
     assert {mart: diff for mart, (_, diff) in differences.items() if diff} == {}
+
+
+@pytest.fixture(scope="module")
+def demo_shop(tmp_path_factory):
+    """The demo shop as `make build` builds it: partial refunds, four currencies and
+    New York days."""
+    from conftest import run_dbt
+    from loyalty_warehouse import generate as g
+
+    tmp = tmp_path_factory.mktemp("demo-shop")
+    g.write_raw(g.GeneratorConfig(customers=2_000, seed=5), tmp / "raw")
+    result = run_dbt(tmp / "raw", tmp / "warehouse.duckdb",
+                     vars_="{reporting_timezone: America/New_York}")  # fmt: skip
+    assert result.returncode == 0, result.output
+    return result
+
+
+def test_the_demo_shop_has_refunds_and_currencies(demo_shop):
+    (refunded, orders, currencies), = demo_shop.query(
+        "select count(*) filter (where refunded_amount > 0), count(*),"
+        " count(distinct currency) from marts.fct_orders where status = 'completed'"
+    )  # fmt: skip
+    assert 0.07 < refunded / orders < 0.13  # about 10% refunded in part
+    assert currencies == 5  # USD, EUR, GBP, CAD, AUD
+
+
+def test_ltv_and_clv_spend_use_net_converted_revenue(demo_shop):
+    """Historical LTV, the formula LTV's AOV and the Gamma-Gamma spend of each
+    customer equal their figures recomputed from fct_orders.revenue (net of refunds,
+    in dollars), and differ from those of gross_revenue: a mart left on gross revenue
+    fails here."""
+    import collections
+
+    purchases = demo_shop.query(
+        "select customer_id, ordered_date, revenue, gross_revenue from marts.fct_orders"
+        " where is_purchase order by customer_id, ordered_date"
+    )
+    net_total, gross_total = collections.Counter(), collections.Counter()
+    days: dict[str, dict] = collections.defaultdict(dict)
+    for customer, day, net, gross in purchases:
+        net_total[customer] += net
+        gross_total[customer] += gross
+        net_day, gross_day = days[customer].get(day, (0, 0))
+        days[customer][day] = (net_day + net, gross_day + gross)
+    historical = dict(demo_shop.query(
+        "select customer_id, historical_revenue from marts.dim_customers"
+        " where purchases > 0"))  # fmt: skip
+    assert historical == dict(net_total)
+    assert sum(historical[c] != gross_total[c] for c in historical) > 100
+
+    # Gamma-Gamma's m_x: the mean of the repeat purchase days' summed revenue
+    m_x = dict(demo_shop.query(
+        "select customer_id, m_x from intermediate.int_clv_customer_summary where x > 0"
+    ))  # fmt: skip
+    differ = 0
+    for customer, value in m_x.items():
+        repeat_days = sorted(days[customer].items())[1:]
+        net = sum(d[0] for _, d in repeat_days) / len(repeat_days)
+        gross = sum(d[1] for _, d in repeat_days) / len(repeat_days)
+        assert float(value) == pytest.approx(float(net), abs=1e-9), customer
+        differ += abs(float(net) - float(gross)) > 1e-6
+    assert len(m_x) > 300 and differ > 30
+
+    # the formula LTV's aov: revenue over orders in the trailing 365 days
+    window = (
+        "from marts.fct_orders, marts.build_info where is_purchase"
+        " and ordered_date > as_of_date - interval 365 day"
+    )
+    (net_aov, gross_aov), = demo_shop.query(
+        f"select sum(revenue) / count(*), sum(gross_revenue) / count(*) {window}")  # fmt: skip
+    (aov,) = demo_shop.query(
+        "select aov from marts.fct_ltv_by_segment where segment_type = 'all'")[0]  # fmt: skip
+    assert float(aov) == pytest.approx(float(net_aov), abs=0.005)  # the mart rounds to cents
+    assert float(net_aov) < float(gross_aov) * 0.995

@@ -60,9 +60,12 @@
 {%- endmacro %}
 
 
+{#- Digits with a decimal point, at most as many decimals as data_type's scale (4 for
+    decimal(18, 4) amounts, 8 for decimal(18, 8) exchange rates). -#}
 {% macro parse_number(text, data_type) -%}
+    {%- set scale = (data_type.split(',')[1] | replace(')', '') | trim) if ',' in data_type else '4' -%}
     case
-        when {{ matches_pattern(text, '^[+-]?([0-9]+([.][0-9]{0,4})?|[.][0-9]{1,4})$') }}
+        when {{ matches_pattern(text, '^[+-]?([0-9]+([.][0-9]{0,' ~ scale ~ '})?|[.][0-9]{1,' ~ scale ~ '})$') }}
             then {{ loyalty_warehouse.try_cast(text, data_type) }}
     end
 {%- endmacro %}

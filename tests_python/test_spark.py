@@ -37,7 +37,7 @@ from loyalty_warehouse.compare import compare_marts
 pytestmark = pytest.mark.spark
 
 LOYALTY = str(Path(sys.executable).with_name("loyalty"))
-MARTS_AND_QUARANTINE_TABLES = 23
+MARTS_AND_QUARANTINE_TABLES = 24
 
 
 def _spark_missing() -> str | None:
@@ -211,3 +211,25 @@ def test_values_as_written_and_a_50_mb_comment_staged_as_on_duckdb(tmp_path):
     assert quarantined.startswith("quarantine.quarantined_rows: 13 rows")
     (answers,) = [line for line in lines if line.startswith("staging.stg_raw__survey_responses:")]
     assert answers.endswith(", equal"), answers  # the 50 MB comment among them
+
+
+def test_a_berlin_shops_refunds_currencies_and_days_as_on_duckdb(tmp_path):
+    """fixtures/money (refunds in part and in full, euros, yen and a rate change,
+    orders across midnight and both clock changes of Berlin, every bad refund and
+    rate row): Spark's orders, refunds and quarantine equal DuckDB's, row for row
+    (test_money_and_time.py checks DuckDB's against the figures worked out by hand)."""
+    from test_money_and_time import BERLIN
+
+    raw = FIXTURES / "money"
+    chosen = ("--select", "+fct_orders", "+fct_refunds", "+path:models/quarantine",
+              *MODELS_AND_SEEDS)  # fmt: skip
+    spark_dir = tmp_path / "spark"
+    built = spark_build(raw, spark_dir, "build", "--target", "spark", *chosen, "--vars", BERLIN)
+    assert built.returncode == 0, f"{built.stdout[-6000:]}{built.stderr[-3000:]}"
+    duck = run_dbt(raw, tmp_path / "duckdb" / "warehouse.duckdb", *chosen, vars_=BERLIN)
+    assert duck.returncode == 0, duck.output[-3000:]
+    lines = assert_engines_equal(raw, spark_dir, duck.db_path, "money",
+                                 schemas=("marts", "quarantine"), tables=3)  # fmt: skip
+    assert "marts.fct_orders: 7 rows" in "\n".join(lines), lines
+    assert "marts.fct_refunds: 3 rows" in "\n".join(lines), lines
+    assert "quarantine.quarantined_rows: 13 rows" in "\n".join(lines), lines

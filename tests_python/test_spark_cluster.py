@@ -153,11 +153,16 @@ def test_a_dirty_export_over_spark_connect_full_then_one_day_equals_duckdb(tmp_p
         "`loyalty build --target spark_connect`"
     ) in plain.stdout, plain.stdout[-3000:]
 
+    # the demo shop's day (New York), its timestamps read as New York wall times: every
+    # local date, month and daylight-saving change the same on both engines
+    shop_day = "{reporting_timezone: America/New_York, raw_timezone: America/New_York}"
     for day, args in ((day_n, ()), (day_n1, MODELS_AND_SEEDS)):
-        built = spark_build(day, client, "build", "--target", "spark_connect", *args, env=env)
+        built = spark_build(day, client, "build", "--target", "spark_connect", *args,
+                            "--vars", shop_day, env=env)  # fmt: skip
         assert built.returncode == 0, f"{day}\n{built.stdout[-6000:]}{built.stderr[-3000:]}"
         assert "ERROR=0" in built.stdout and "SKIP=0" in built.stdout, built.stdout[-3000:]
-        duck = run_dbt(day, tmp_path / day.name / "warehouse.duckdb", *MODELS_AND_SEEDS)
+        duck = run_dbt(day, tmp_path / day.name / "warehouse.duckdb", *MODELS_AND_SEEDS,
+                       vars_=shop_day)  # fmt: skip
         assert duck.returncode == 0, duck.output
         lines = assert_engines_equal(day, client, duck.db_path, day.name, "spark_connect", env)
         (orders,) = [line for line in lines if line.startswith("marts.fct_orders:")]

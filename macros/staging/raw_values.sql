@@ -60,8 +60,6 @@
 {%- endmacro %}
 
 
-{#- Digits with a decimal point, at most as many decimals as data_type's scale (4 for
-    decimal(18, 4) amounts, 8 for decimal(18, 8) exchange rates). -#}
 {% macro parse_number(text, data_type) -%}
     {%- set scale = (data_type.split(',')[1] | replace(')', '') | trim) if ',' in data_type else '4' -%}
     case

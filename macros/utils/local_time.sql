@@ -1,6 +1,6 @@
-{#- The shop's day: a UTC timestamp as the wall time and date of the var
-    reporting_timezone (an IANA name, default UTC), daylight-saving changes included
-    (docs/configuration.md). -#}
+{#- The shop's day (docs/raw-data.md, "Money and the shop's day"): UTC timestamps as
+    local dates of var reporting_timezone, and raw wall times of var raw_timezone as
+    UTC timestamps. -#}
 
 {% macro local_date(utc_timestamp) -%}
     cast({{ local_timestamp(utc_timestamp) }} as date)
@@ -26,9 +26,6 @@
 {%- endmacro %}
 
 
-{#- A raw timestamp written without an offset is a wall time of the var raw_timezone
-    (an IANA name, default UTC): as the UTC timestamp every model keeps. A wall time
-    repeated when clocks turn back is its first occurrence, as on Spark. -#}
 {% macro raw_wall_time_to_utc(wall_time) -%}
     {%- set zone = var('raw_timezone') -%}
     {%- if zone == 'UTC' -%}

@@ -86,8 +86,6 @@
 {%- endmacro %}
 
 
-{#- In a select list: one row per date from start_date up to the day before
-    end_date (end_date after start_date). -#}
 {% macro date_series(start_date, end_date) -%}
     {{ return(adapter.dispatch('date_series', 'loyalty_warehouse')(start_date, end_date)) }}
 {%- endmacro %}
@@ -107,7 +105,6 @@
 {%- endmacro %}
 
 
-{#- An amount in another currency converted at a rate, rounded to cents once. -#}
 {% macro converted_to_cents(amount, rate) -%}
     {{ cents(amount ~ ' * ' ~ rate) }}
 {%- endmacro %}

@@ -17,7 +17,10 @@ with orders as {{ not_materialized() }} (
 ),
 
 rates as (
-    select currency, rate_day, rate_to_reporting
+    select
+        currency,
+        rate_day,
+        rate_to_reporting
     from {{ ref('int_exchange_rates_daily') }}
 ),
 
@@ -25,7 +28,8 @@ orders_rated as (
     select
         orders.*,
         case
-            when orders.currency = '{{ reporting_currency }}' then cast(1 as decimal(18, 8))
+            when orders.currency = '{{ reporting_currency }}'
+                then cast(1 as decimal(18, 8))
             else rates.rate_to_reporting
         end as exchange_rate
     from orders
@@ -63,7 +67,8 @@ final as (
         coalesce(refund_totals.refunded_amount, 0) as refunded_amount,
         {{ converted_to_cents('orders_rated.revenue', 'orders_rated.exchange_rate') }}
         - coalesce(refund_totals.refunded_amount, 0) as revenue,
-        {{ converted_to_cents('orders_rated.cost', 'orders_rated.exchange_rate') }} as cost,
+        {{ converted_to_cents('orders_rated.cost', 'orders_rated.exchange_rate') }}
+            as cost,
         coalesce(
             refund_totals.refunded_in_order_currency >= orders_rated.revenue, false
         ) as is_fully_refunded,

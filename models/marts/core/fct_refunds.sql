@@ -8,7 +8,13 @@ with refunds as (
 ),
 
 orders as (
-    select order_id, customer_id, status, currency, exchange_rate, ordered_date
+    select
+        order_id,
+        customer_id,
+        status,
+        currency,
+        exchange_rate,
+        ordered_date
     from {{ ref('int_orders_converted') }}
 ),
 

@@ -61,8 +61,9 @@ checked as (
         currencies.currency is not null as is_valid_currency,
         -- a rate on or before the order's local date (the latest such converts it)
         typed.currency = '{{ var('reporting_currency') }}'
-        or coalesce(first_rates.first_rate_date <= {{ local_date('typed.ordered_at') }}, false)
-            as has_exchange_rate,
+        or coalesce(
+            first_rates.first_rate_date <= {{ local_date('typed.ordered_at') }}, false
+        ) as has_exchange_rate,
         coalesce(typed.source_row_number > repeated_ids.first_row_number, false)
             as is_duplicate_id
     from typed
@@ -94,6 +95,7 @@ select
         ['invalid_amount', 'revenue is null or (cost is null and not is_cost_missing)'],
         ['negative_amount', 'revenue < 0 or cost < 0'],
         ['invalid_currency', 'not is_valid_currency'],
-        ['no_exchange_rate', 'is_valid_currency and ordered_at is not null and not has_exchange_rate'],
+        ['no_exchange_rate',
+            'is_valid_currency and ordered_at is not null and not has_exchange_rate'],
     ]) }} as quarantine_reason
 from checked

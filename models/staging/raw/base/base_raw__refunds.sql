@@ -11,7 +11,10 @@ with source as {{ not_materialized() }} (
 
 orders as (
     -- the staged orders (stg_raw__orders): those with no quarantine reason
-    select order_id, revenue from {{ ref('base_raw__orders') }}
+    select
+        order_id,
+        revenue
+    from {{ ref('base_raw__orders') }}
     where quarantine_reason is null
 ),
 

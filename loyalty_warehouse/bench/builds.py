@@ -1,6 +1,7 @@
 """The DuckDB bench of one size: the full build, the one-day build after it (checked
-against a full build of both days), then the publish and the CLV models against
-lifetimes (clv_peers.py); and every size of BENCHMARKS.md's table in one session."""
+against a full build of both days), the same export without refunds and currencies,
+then the publish and the CLV models against lifetimes (clv_peers.py); and every size
+of BENCHMARKS.md's table in one session."""
 
 from __future__ import annotations
 
@@ -127,6 +128,7 @@ def run(
         ]))  # fmt: skip
         check_db.unlink()
 
+    money_off(space, repeat, steps, progress)
     reference = clv_peers.bench(space, repeat, steps, progress,
                                 pymc=customers <= CHECKED_UP_TO)  # fmt: skip
     result = {
@@ -147,6 +149,9 @@ def run(
         ),
         "lifetimes_fit / bg_nbd_fit": steps["lifetimes"].median / steps["bg_nbd_fit"].median,
     }
+    result["ratios"]["full build / same export without refunds and currencies"] = (
+        steps[f"full_build_{orders[-1]}"].median / steps["full_build_without_money"].median
+    )
     for order in orders:
         full = steps[f"full_build_{order}"].median
         incremental = steps[f"incremental_build_{order}"].median
@@ -159,6 +164,35 @@ def run(
             )
     (workdir / "bench.json").write_text(json.dumps(result, indent=2) + "\n")
     return result
+
+
+def money_off(space: Workspace, repeat: int, steps: dict, progress) -> None:
+    """The full build of the last export (day N) with no refunds, no rates and no
+    currency column: every amount read as dollars, the same orders. What refunds
+    and currencies cost a build is the ratio of the two medians."""
+    import pyarrow.parquet as pq
+
+    plain = space.folder / "without_money"
+    shutil.rmtree(plain, ignore_errors=True)
+    shutil.copytree(
+        space.day_n, plain, ignore=shutil.ignore_patterns("refunds.*", "exchange_rates.*")
+    )
+    orders = pq.read_table(plain / "orders.parquet")
+    pq.write_table(orders.drop_columns(["currency"]), plain / "orders.parquet")
+    db, target = space.folder / "without_money.duckdb", space.folder / "without_money_target"
+    steps["full_build_without_money"] = step = Step(
+        "full dbt build, without refunds and currencies"
+    )
+    for i in range(repeat):
+        progress(f"{step.name}, {i + 1}/{repeat}")
+        db.unlink(missing_ok=True)
+        shutil.rmtree(target, ignore_errors=True)
+        seconds, peak = space.run(DBT_BUILD, plain, LOYALTY_DB_PATH=str(db),
+                                  DBT_TARGET_PATH=str(target))  # fmt: skip
+        step.seconds.append(seconds)
+        step.peak_mb = max(step.peak_mb, peak)
+    step.note = not_passed(build_results(target))
+    db.unlink(missing_ok=True)
 
 
 def run_sizes(

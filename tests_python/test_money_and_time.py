@@ -40,6 +40,11 @@ def test_orders_convert_at_the_latest_rate_of_their_local_date_net_of_refunds(be
         # a 20.00 refund is 22.00; cost 40.00 is 44.00
         ("o1", datetime(2024, 1, 10, 11, 0), date(2024, 1, 10), date(2024, 1, 1), "EUR",
          D("1.10"), D("110.00"), D("22.00"), D("88.00"), D("80.0000"), D("44.00"), True),
+        # 10 euros at 1.0833 is 10.83; refunded in full in two halves, each 5.4165 or
+        # 5.42 alone (10.84 together): the order converts its refunds together, so
+        # its revenue is exactly zero, not -0.01
+        ("o10", datetime(2024, 5, 10, 8, 0), date(2024, 5, 10), date(2024, 5, 1), "EUR",
+         D("1.0833"), D("10.83"), D("10.83"), D("0.00"), D("0.0000"), None, False),
         # 22:30 UTC on 31 March is 00:30 on 1 April in Berlin (summer time began that
         # night): an April order, at 1 April's 1.09, not 31 March's 1.08; "eur" is EUR
         ("o2", datetime(2024, 3, 31, 22, 30), date(2024, 4, 1), date(2024, 4, 1), "EUR",
@@ -71,6 +76,9 @@ def test_refunds_are_dated_for_finance_at_the_order_rate(berlin):
         " refunded_date, is_netted_in_revenue from marts.fct_refunds order by refund_id"
     ) == [
         ("r1", "o1", "EUR", D("20.0000"), D("22.00"), date(2024, 1, 15), True),
+        # each half of o10's refund alone: 5.00 x 1.0833 = 5.4165, 5.42
+        ("r10", "o10", "EUR", D("5.0000"), D("5.42"), date(2024, 5, 11), True),
+        ("r11", "o10", "EUR", D("5.0000"), D("5.42"), date(2024, 5, 12), True),
         ("r2", "o2", "EUR", D("10.0000"), D("10.90"), date(2024, 4, 3), True),
         ("r3", "o3", "JPY", D("15000.0000"), D("100.50"), date(2024, 2, 3), True),
     ]
@@ -102,7 +110,7 @@ def test_every_bad_refund_rate_and_order_is_quarantined_with_its_reason(berlin):
         "select source_table, rows_read, rows_staged, rows_quarantined"
         " from marts.fct_raw_table_loads where source_table in"
         " ('orders', 'refunds', 'exchange_rates') order by source_table"
-    ) == [("exchange_rates", 9, 4, 5), ("orders", 9, 7, 2), ("refunds", 9, 3, 6)]
+    ) == [("exchange_rates", 10, 5, 5), ("orders", 10, 8, 2), ("refunds", 11, 5, 6)]
 
 
 def test_customer_marts_sum_net_converted_revenue_by_local_month(berlin):
@@ -137,9 +145,10 @@ def test_a_time_zone_that_does_not_exist_stops_the_build_in_one_line(dbt_build):
 
 
 def test_a_refund_arriving_weeks_after_its_order_reaches_a_daily_build(berlin, tmp_path):
-    """Yesterday's export had neither New Year's order o8 nor r1, the refund of a
-    January order; today's has both. Today's daily build (its window starts in
-    December) must still net r1 into January: its marts equal the full build's."""
+    """Yesterday's export had neither New Year's order o8 nor r2, the refund of an
+    April order; today's has both. Today's daily build (its window starts in
+    October, the month of yesterday's as-of date) must re-derive April, and only
+    from April, to net r2: its marts equal the full build's."""
     from conftest import run_dbt
     from loyalty_warehouse.compare import compare_marts
 
@@ -147,21 +156,21 @@ def test_a_refund_arriving_weeks_after_its_order_reaches_a_daily_build(berlin, t
     yesterday.mkdir()
     for table in ("customers", "exchange_rates"):
         (yesterday / f"{table}.csv").write_text((FIXTURES / "money" / f"{table}.csv").read_text())
-    for table, left_out in (("orders", "o8,"), ("refunds", "r1,")):
+    for table, left_out in (("orders", "o8,"), ("refunds", "r2,")):
         lines = (FIXTURES / "money" / f"{table}.csv").read_text().splitlines(keepends=True)
         (yesterday / f"{table}.csv").write_text("".join(
             line for line in lines if not line.startswith(left_out)))  # fmt: skip
     daily_db = tmp_path / "daily" / "warehouse.duckdb"
     first = run_dbt(yesterday, daily_db, vars_=BERLIN)
     assert first.returncode == 0, first.output
-    assert first.query("select revenue from marts.fct_orders where order_id = 'o1'") == [
-        (D("110.00"),)
+    assert first.query("select revenue from marts.fct_orders where order_id = 'o2'") == [
+        (D("54.50"),)
     ]
     today = run_dbt(FIXTURES / "money", daily_db, vars_=BERLIN)
     assert today.returncode == 0, today.output
-    assert "int_orders_sequenced: re-deriving from 2024-01-01" in today.output
+    assert "int_orders_sequenced: re-deriving from 2024-04-01" in today.output
     differences = compare_marts(daily_db, berlin.db_path)
-    assert differences["fct_orders"][0] == 7
+    assert differences["fct_orders"][0] == 8
     assert {mart: diff for mart, (_, diff) in differences.items() if diff} == {}
 
 

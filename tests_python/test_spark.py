@@ -230,6 +230,6 @@ def test_a_berlin_shops_refunds_currencies_and_days_as_on_duckdb(tmp_path):
     assert duck.returncode == 0, duck.output[-3000:]
     lines = assert_engines_equal(raw, spark_dir, duck.db_path, "money",
                                  schemas=("marts", "quarantine"), tables=3)  # fmt: skip
-    assert "marts.fct_orders: 7 rows" in "\n".join(lines), lines
-    assert "marts.fct_refunds: 3 rows" in "\n".join(lines), lines
+    assert "marts.fct_orders: 8 rows" in "\n".join(lines), lines
+    assert "marts.fct_refunds: 5 rows" in "\n".join(lines), lines
     assert "quarantine.quarantined_rows: 13 rows" in "\n".join(lines), lines

@@ -106,7 +106,10 @@
 
 {% macro raw_timestamp(relation, column) -%}
     {%- set data_type = raw_column_type(relation, column) -%}
-    {%- if data_type.startswith('timestamp with time zone') or data_type == 'timestamptz' -%}
+    {#- an instant: DuckDB's timestamptz, Spark's timestamp (its timestamp_ntz is a
+        wall time, like DuckDB's timestamp) -#}
+    {%- if data_type.startswith('timestamp with time zone') or data_type == 'timestamptz'
+        or (target.type == 'spark' and data_type == 'timestamp') -%}
         {{ utc_timestamp(column) }}
     {%- elif is_temporal_type(data_type) -%}
         {{ raw_wall_time_to_utc('cast(' ~ column ~ ' as timestamp)') }}

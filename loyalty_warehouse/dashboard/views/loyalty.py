@@ -13,10 +13,10 @@ from loyalty_warehouse.dashboard.warehouse import build_facts, query
 # prospects at a month's end: signed up by then, first purchase later or never
 PROSPECTS = """
     select months.month_start_date, customers.customer_id,
-        date_trunc('month', customers.signed_up_at) = months.month_start_date as is_new_signup
+        date_trunc('month', customers.signed_up_date) = months.month_start_date as is_new_signup
     from months
     inner join marts.dim_customers as customers
-        on date_trunc('month', customers.signed_up_at) <= months.month_start_date
+        on date_trunc('month', customers.signed_up_date) <= months.month_start_date
         and (customers.first_purchase_date is null
              or date_trunc('month', customers.first_purchase_date) > months.month_start_date)
     where {where}
@@ -93,7 +93,7 @@ def transitions(filters: Filters, where: str, params: list) -> None:
                 coalesce(
                     month_before.loyalty_stage_at_month_end,
                     case
-                        when date_trunc('month', customers.signed_up_at)
+                        when date_trunc('month', customers.signed_up_date)
                             < this_month.month_start_date then 'prospect'
                         else 'none'
                     end

@@ -16,12 +16,21 @@
 
 {%- set order_columns = [
     'order_id', 'customer_id', 'status', 'currency', 'gross_revenue', 'revenue', 'cost',
-    'ordered_at'
+    'ordered_at', 'ordered_date'
 ] -%}
 {%- set revenue_less_cost %}{{ cents('revenue') }} - {{ cents('cost') }}{%- endset %}
 {%- set staged_orders %}
+    -- typed as the kept rows are: a decimal's hash depends on its precision on Spark
     select
-        {{ order_columns | join(', ') }},
+        order_id,
+        customer_id,
+        status,
+        currency,
+        {{ cents('gross_revenue') }} as gross_revenue,
+        {{ cents('revenue') }} as revenue,
+        {{ cents('cost') }} as cost,
+        ordered_at,
+        ordered_date,
         cast({{ dbt.date_trunc('month', 'ordered_date') }} as date) as month_start_date
     from {{ ref('int_orders_converted') }}
 {%- endset %}

@@ -10,7 +10,7 @@
 {%- set as_of = as_of_date() %}
 {%- set response_columns = [
     'response_id', 'customer_id', 'survey_type', 'comment', 'score', 'is_anonymous',
-    'responded_at'
+    'responded_at', 'responded_date'
 ] -%}
 {%- set staged_responses %}
     select

@@ -55,6 +55,7 @@ final as (
         purchases.customer_id is not null as is_purchaser,
         customers.is_referred,
         customers.signed_up_at,
+        customers.signed_up_date,
         purchases.first_purchase_date,
         purchases.last_purchase_date
     from customers

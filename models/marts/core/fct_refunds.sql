@@ -1,7 +1,8 @@
 {#- Every staged refund, dated when it was made, for finance: its amount in the
     order's currency and in the reporting currency, converted at the order's rate
-    and rounded to cents once (the amounts fct_orders.refunded_amount sums). A
-    refund dated after the as-of date is listed but not yet netted. -#}
+    and rounded to cents on its own (fct_orders.refunded_amount converts the order's
+    refunds together, so the two can differ by a cent per refund). A refund dated the
+    day after the as-of date is listed but not yet netted. -#}
 
 with refunds as (
     select * from {{ ref('stg_raw__refunds') }}

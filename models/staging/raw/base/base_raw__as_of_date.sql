@@ -17,7 +17,11 @@
     row would be in the future; long after, every purchaser churned), and
     clv_calibration_end must not be after the as-of date. -#}
 
-{%- set run_date = run_started_at.strftime("%Y-%m-%d") -%}
+{#- the build's own date in the shop's time zone, as every raw date is read (a zone
+    that is not one is refused at run start, macro validate_vars) -#}
+{%- set zone = var('reporting_timezone') -%}
+{%- set run_date = run_started_at.astimezone(modules.pytz.timezone(
+    zone if zone in modules.pytz.all_timezones else 'UTC')).strftime("%Y-%m-%d") -%}
 {%- set orders = source('raw', 'orders') -%}
 {%- set other_timestamps = [
     [source('raw', 'customers'), 'signed_up_at'],

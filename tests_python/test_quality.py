@@ -172,7 +172,7 @@ def test_no_mart_holds_an_email_address(demo):
 # ------------------------------------------------------------------ fault tests
 
 
-@pytest.mark.parametrize("rate", [0.01, 0.10])
+@pytest.mark.parametrize("rate", [0.01, 0.08])
 def test_generated_dirty_data(dbt_build, tmp_path, rate):
     cfg = g.GeneratorConfig(customers=2_000, seed=41, dirty_rate=rate, file_format="csv")
     injected = len(g.write_raw(cfg, tmp_path / "raw").manifest)
@@ -180,11 +180,12 @@ def test_generated_dirty_data(dbt_build, tmp_path, rate):
     caught = result.query("select count(*) from quarantine.quarantined_rows")[0][0]
     assert caught == injected
     if rate == 0.01:
-        # every model builds; the volume tests warn (about 8% of orders are bad)
+        # every model builds; the volume tests warn (about 12% of orders are bad)
         assert result.returncode == 0, result.output
         assert "WARN 1 source_quarantine_share_below_raw_orders_warn" in result.output
     else:
-        # 10% per reason puts most orders in quarantine: above the 25% error share
+        # 8% per reason (the most --dirty takes) puts most orders in quarantine: above
+        # the 25% error share
         assert result.returncode == 1
         assert "FAIL 1 source_quarantine_share_below_raw_orders_error" in result.output
         assert "ERROR creating" not in result.output  # the models themselves built

@@ -76,7 +76,9 @@ def _next_export_gone_wrong_and_fixed(day_n: Path, day_n1: Path, end: str) -> No
         (day_n1 / name).write_text(header + "".join(x for x in lines if ',"2024-03-' not in x))
     _append(day_n1 / "referral_offers.csv", offer + ',"2024-05-11 10:00:00"',
             f'"F-prospect","{prospect}","2025-10-01 10:00:00","2025-10-02 10:00:00"')  # fmt: skip
-    _append(day_n1 / "orders.csv", f'"O-first","{prospect}","{end} 12:00:00","completed","20.00",')
+    # every field of the orders' header (the last two, cost and currency, empty)
+    _append(day_n1 / "orders.csv",
+            f'"O-first","{prospect}","{end} 12:00:00","completed","20.00",,')  # fmt: skip
 
 
 @pytest.fixture(scope="module")

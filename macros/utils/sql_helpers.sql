@@ -106,5 +106,5 @@
 
 
 {% macro converted_to_cents(amount, rate) -%}
-    {{ cents(amount ~ ' * ' ~ rate) }}
+    {{ cents('cast(' ~ amount ~ ' as decimal(38, 4)) * ' ~ rate) }}
 {%- endmacro %}

@@ -84,7 +84,8 @@ def fix_the_offer_and_buy_after_recommending(export: Path) -> str:
     _add_offer(export, PROSPECT_OFFER, prospect, "2025-10-01 10:00", "2025-10-02 10:00")
     _rewrite(export / "orders.parquet",
              f"select * from rows union all select 'O-first-{prospect}', '{prospect}', "
-             f"timestamp '{DAY + timedelta(days=1)} 12:00', 'completed', 20.0, null")  # fmt: skip
+             f"timestamp '{DAY + timedelta(days=1)} 12:00', 'completed', 20.0, null,"
+             " 'USD'")  # fmt: skip
     return prospect
 
 

@@ -105,6 +105,9 @@ def test_an_export_without_orders_is_not_published(published):
     assert refused.returncode == 1
     line = _not_published_line(refused.stderr)
     assert "the required raw table orders has no rows (an empty or failed export" in line
+    # both tables fell short: one line names each and ends with the share accepting both
+    assert "; the raw table refunds has 0 rows, 100.0% fewer than the " in line
+    assert line.count("--vars") == 1
     assert "--vars '{publish_max_raw_drop_share: 1}'" in line
     assert build_info(snapshot) == before
 

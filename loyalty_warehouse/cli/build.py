@@ -128,10 +128,9 @@ def build(
             raise failed
         if not publish:
             return
-        problems = publishing.audit(db, published)
-        for problem in problems:
+        problem = publishing.audit(db, published)
+        if problem:
             _left_unpublished(published, problem)
-        if problems:
             raise typer.Exit(1)
         done = publishing.publish_duckdb(db, published)
     except (OSError, duckdb.Error) as error:
@@ -243,10 +242,9 @@ def publish_command(
     import duckdb
 
     try:
-        problems = publishing.audit(db, published)
-        for problem in problems:
+        problem = publishing.audit(db, published)
+        if problem:
             _left_unpublished(published, problem)
-        if problems:
             raise typer.Exit(1)
         done = publishing.publish_duckdb(db, published)
     except (OSError, duckdb.Error) as error:

@@ -93,13 +93,13 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def audit(warehouse: Path, published: Path) -> list[str]:
-    """Why the working warehouse's marts must not replace the published ones, one line
-    each; empty when they may. A required raw table the build read no row of (an empty
+def audit(warehouse: Path, published: Path) -> str | None:
+    """Why the working warehouse's marts must not replace the published ones, as one
+    line; None when they may. A required raw table the build read no row of (an empty
     or failed export), or a raw table that lost more than the build's
     publish_max_raw_drop_share of the rows the published build read (a re-export with
-    a wrong filter), holds the publish back: each line names the table, both counts
-    and the var that accepts it."""
+    a wrong filter), holds the publish back: the line names each such table with both
+    counts, and ends with the var that accepts them all."""
     import duckdb
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -121,26 +121,31 @@ def audit(warehouse: Path, published: Path) -> list[str]:
                 before = dict(con.execute(
                     f"select source_table, rows_read from {SCHEMA}.fct_raw_table_loads"
                 ).fetchall())  # fmt: skip
-    accept = "if that is right, build again with --vars '{publish_max_raw_drop_share: %s}'"
-    problems = []
+    problems, drops = [], []
     for table, required, rows in loads:
         old = before.get(table, 0)
         if required and rows == 0 and share < 1:
             problems.append(
                 f"the required raw table {table} has no rows (an empty or failed export"
                 + (f"; the published build read {old:,}" if old else "")
-                + "); "
-                + accept % 1
+                + ")"
             )
+            drops.append(1.0)
         elif old and rows < old and (old - rows) / old > share:
             drop = (old - rows) / old
             problems.append(
                 f"the raw table {table} has {rows:,} rows, {drop:.1%} fewer than the {old:,} "
-                f"of the published build, more than publish_max_raw_drop_share ({share:g}); "
-                + accept
-                % _share_accepting(drop)
+                f"of the published build, more than publish_max_raw_drop_share ({share:g})"
             )
-    return problems
+            drops.append(drop)
+    if not problems:
+        return None
+    return (
+        "; ".join(problems)
+        + "; if that is right, build again with --vars '{publish_max_raw_drop_share: "
+        + _share_accepting(max(drops))
+        + "}'"
+    )
 
 
 def _share_accepting(drop: float) -> str:
